@@ -1,0 +1,74 @@
+"""Overhead of memobench's LLM layer against a fake server answering in a fixed 100 ms.
+
+    python benchmarks/bench_llm_overhead.py [--calls 640] [--concurrency 32] [--latency 0.1]
+
+Ideal throughput is concurrency / latency (32 / 0.1 s = 320 calls/s); the target is within
+10 %. The fake server runs in a subprocess so it does not share the GIL with the client.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+import time
+
+from memobench.llm import GenerateConfig, Meter, get_llm, use_meter
+
+
+async def run(base_url: str, calls: int, concurrency: int) -> float:
+    llm = get_llm("openai:bench", base_url=base_url, cache=False, max_concurrency=concurrency)
+    cfg = GenerateConfig(max_tokens=16)
+    # Warm up the connection pool so the measurement is steady-state.
+    await asyncio.gather(*(llm.complete(f"warmup {i}", config=cfg) for i in range(concurrency)))
+    start = time.perf_counter()
+    results = await asyncio.gather(
+        *(llm.complete(f"question number {i} about memory", config=cfg) for i in range(calls))
+    )
+    elapsed = time.perf_counter() - start
+    assert len(results) == calls and all(r.text for r in results)
+    return elapsed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--calls", type=int, default=640)
+    ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--latency", type=float, default=0.1)
+    args = ap.parse_args()
+
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from memobench.testing.fake_openai import main; main()",
+            "--latency",
+            str(args.latency),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        port = int(line.split()[1])
+        meter = Meter()
+        with use_meter(meter):
+            elapsed = asyncio.run(run(f"http://127.0.0.1:{port}/v1", args.calls, args.concurrency))
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(10)
+    ideal = args.concurrency / args.latency
+    got = args.calls / elapsed
+    total = meter.report().total
+    print(f"calls={args.calls} concurrency={args.concurrency} latency={args.latency * 1000:.0f}ms")
+    print(f"elapsed={elapsed:.2f}s throughput={got:.1f} calls/s ideal={ideal:.1f} calls/s")
+    print(f"ratio={got / ideal:.3f} (target >= 0.90)")
+    print(f"latency p50={total.latency_p50_s:.4f}s p95={total.latency_p95_s:.4f}s")
+
+
+if __name__ == "__main__":
+    main()

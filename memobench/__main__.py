@@ -1,0 +1,3 @@
+from memobench.cli import main
+
+main()

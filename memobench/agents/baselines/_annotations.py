@@ -1,0 +1,69 @@
+"""Observations and session summaries: from the dataset when present, else generated."""
+
+from __future__ import annotations
+
+import re
+
+from ...data import Observation, Session
+from ...tasks._prompts import load_task_spec
+from .._context import AgentContext
+from .._protocol import turn_line
+from ._reader import read
+
+_OBS_LINE = re.compile(r"^\s*[-*]?\s*(?P<speaker>[^:]+):\s*(?P<fact>.+?)\s*\[(?P<ids>[^\]]+)\]\s*$")
+
+
+def session_block(session: Session, *, with_ids: bool = False) -> str:
+    return "\n".join((f"[{t.dia_id}] " if with_ids else "") + turn_line(t) for t in session.turns)
+
+
+async def session_observations(context: AgentContext, session: Session) -> tuple[Observation, ...]:
+    """The dataset's observations for ``session``, or ones the reader extracts."""
+    ann = context.annotations.annotation(session.index) if context.annotations else None
+    if ann is not None and ann.observations:
+        return ann.observations
+    prompt = (
+        load_task_spec("qa")
+        .prompt("observations")
+        .render(date=session.date_time_raw, session=session_block(session, with_ids=True))
+    )
+    reply = await read(context, prompt, max_tokens=500)
+    known = {t.dia_id for t in session.turns}
+    out = []
+    for line in reply.splitlines():
+        m = _OBS_LINE.match(line)
+        if not m:
+            continue
+        ids = tuple(i.strip() for i in m.group("ids").split(",") if i.strip() in known)
+        if ids:
+            out.append(
+                Observation(speaker=m.group("speaker").strip(), text=m.group("fact"), evidence=ids)
+            )
+    return tuple(out)
+
+
+async def session_summary(
+    context: AgentContext,
+    session: Session,
+    previous: list[tuple[str, str]],
+    *,
+    use_dataset: bool = True,
+) -> str:
+    """The dataset's summary of ``session``, or a dated summary written given earlier ones."""
+    ann = context.annotations.annotation(session.index) if context.annotations else None
+    if use_dataset and ann is not None and ann.summary:
+        return ann.summary
+    a, b = context.speakers
+    prev = "\n".join(f"{d}: {s}" for d, s in previous) or "(none)"
+    prompt = (
+        load_task_spec("qa")
+        .prompt("session_summary")
+        .render(
+            speaker_a=a,
+            speaker_b=b,
+            date=session.date_time_raw,
+            previous=prev,
+            session=session_block(session),
+        )
+    )
+    return await read(context, prompt, max_tokens=256)

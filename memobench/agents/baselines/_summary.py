@@ -1,0 +1,69 @@
+"""``summary``: chronological summarization memory (ReBot / LoCoMo incremental summaries)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..._util.tokens import count_tokens
+from ...data import Session
+from ...tasks._dialogue import TURN_TOKENS, clean_turn, turn_prompt
+from ...tasks._event_summary import (
+    SUMMARY_TOKENS,
+    context_budget,
+    fit_recent,
+    session_indices,
+    summarize_prompt,
+)
+from .._context import AgentContext
+from .._protocol import Answer, DialogueContext, Question
+from ._annotations import session_summary
+from ._reader import read
+
+
+class SummaryAgent:
+    """After each session, writes a dated summary of it given the earlier ones; answers from
+    the ordered, dated summaries."""
+
+    version = "1"
+
+    def __init__(self, *, context: AgentContext, use_dataset_summaries: bool = False) -> None:
+        self.context = context
+        self.use_dataset_summaries = use_dataset_summaries
+        self.summaries: list[tuple[int, str, str]] = []
+
+    async def ingest(self, session: Session, *, now: datetime) -> None:
+        previous = [(d, s) for _, d, s in self.summaries]
+        text = await session_summary(
+            self.context, session, previous, use_dataset=self.use_dataset_summaries
+        )
+        self.summaries.append((session.index, session.date_time_raw, text))
+
+    async def answer(self, question: Question, *, now: datetime) -> Answer:
+        memory = "\n\n".join(f"{d}: {s}" for _, d, s in self.summaries)
+        # Not a retriever: every summary is read, so no retrieval recall is reported.
+        return Answer(text=await read(self.context, memory + "\n\n" + question.instruction))
+
+    def _memory(self, keep: set[int] | None, budget: int) -> str:
+        blocks = [f"{d}: {s}" for i, d, s in self.summaries if keep is None or i in keep]
+        return fit_recent(blocks, budget)
+
+    async def summarize_events(
+        self, speaker: str, *, start: datetime, end: datetime, now: datetime
+    ) -> str:
+        """Summarizes the events from its session summaries of the window."""
+        known = self.context.annotations.sessions if self.context.annotations else None
+        memory = self._memory(
+            session_indices(known, start, end), context_budget(self.context.reader_spec)
+        )
+        return await read(
+            self.context, summarize_prompt(memory, speaker, start, end), max_tokens=SUMMARY_TOKENS
+        )
+
+    async def next_turn(self, context: DialogueContext, *, now: datetime) -> str:
+        """Summaries of the earlier sessions only, then the current session so far."""
+        earlier = {i for i, _, _ in self.summaries if i < context.session.index}
+        budget = context_budget(self.context.reader_spec) - count_tokens(turn_prompt(context))
+        memory = self._memory(earlier, max(budget, 0))
+        return clean_turn(
+            await read(self.context, turn_prompt(context, memory=memory), max_tokens=TURN_TOKENS)
+        )

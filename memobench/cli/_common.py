@@ -1,0 +1,39 @@
+"""Shared CLI options and helpers."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import NoReturn
+
+import click
+
+data_path_option = click.option(
+    "--data-path",
+    type=click.Path(exists=True),
+    envvar="MEMOBENCH_DATA_PATH",
+    help="A dataset file or a directory holding it (before MEMOBENCH_DATA_DIR and the cache).",
+)
+
+
+@functools.cache
+def console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    # Wide enough for the tables when output is captured (CI logs, CliRunner).
+    return Console(width=None if sys.stdout.isatty() else 160)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def load_dataset_or_fail(name_or_path: str, data_path: str | None, *, dedupe: bool = False):  # type: ignore[no-untyped-def]
+    from ..datasets import DatasetFormatError, DatasetNotFoundError, load_dataset
+    from ..registry import RegistryError
+
+    try:
+        return load_dataset(name_or_path, data_path=data_path, dedupe=dedupe)
+    except (DatasetFormatError, DatasetNotFoundError, RegistryError, FileNotFoundError) as exc:
+        fail(str(exc))

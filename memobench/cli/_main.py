@@ -1,0 +1,31 @@
+"""The ``memobench`` command. Each subcommand lives in its own module."""
+
+from __future__ import annotations
+
+import click
+
+from .._version import __version__
+from ._lazy import LazyGroup
+
+#: command name → "module:click object". One module per command (group).
+COMMANDS = {
+    "datasets": "memobench.cli.datasets:datasets",
+    "score": "memobench.cli.score:score",
+    "llm": "memobench.cli.llm:llm",
+    "cache": "memobench.cli.cache:cache",
+    "run": "memobench.cli.run:run",
+    "agents": "memobench.cli.agents:agents",
+    "leaderboard": "memobench.cli.leaderboard:leaderboard",
+    "generate": "memobench.cli.generate:generate",
+    "judge": "memobench.cli.judge:judge",
+}
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="memobench")
+def cli() -> None:
+    """memobench: benchmark the long-term conversational memory of LLM agents."""
+
+
+def main() -> None:
+    cli(auto_envvar_prefix="MEMOBENCH")

@@ -1,0 +1,151 @@
+"""``memobench datasets list | download | inspect``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from ._common import console, data_path_option, fail
+
+
+@click.group()
+def datasets() -> None:
+    """List, download and inspect datasets."""
+
+
+@datasets.command("list")
+def list_() -> None:
+    """Registered datasets, their licence and whether the file is found locally."""
+    from rich.table import Table
+
+    from ..datasets import DatasetNotFoundError, find_dataset_file
+    from ..registry import datasets as registry
+
+    table = Table("name", "licence", "sha256", "local file")
+    for name in registry.names():
+        manifest = registry.get(name)()  # type: ignore[operator]
+        try:
+            where = str(find_dataset_file(manifest))
+        except DatasetNotFoundError:
+            where = "not found (memobench datasets download " + name + ")"
+        table.add_row(name, manifest.license, manifest.sha256[:12] + "…", where)
+    console().print(table)
+
+
+@datasets.command()
+@click.argument("name")
+@click.option("--dest", type=click.Path(file_okay=False), help="Directory to put the file in.")
+@click.option(
+    "--url", help="Download from this URL instead of the pinned one (sha256 still checked)."
+)
+def download(name: str, dest: str | None, url: str | None) -> None:
+    """Download NAME's pinned file and verify its sha256."""
+    from ..datasets import ChecksumError, download_dataset
+    from ..registry import datasets as registry
+
+    manifest = registry.get(name)()  # type: ignore[operator]
+    try:
+        path = download_dataset(manifest, dest_dir=dest, url=url)
+    except (ChecksumError, OSError) as exc:
+        fail(str(exc))
+    click.echo(f"{name}: {path} (sha256 {manifest.sha256[:12]}… verified)")
+
+
+@datasets.command()
+@click.argument("name_or_path")
+@data_path_option
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.option("--quirks/--no-quirks", default=True, help="List every quirk found.")
+def inspect(name_or_path: str, data_path: str | None, as_json: bool, quirks: bool) -> None:
+    """Statistics and load report of a dataset (registry name or LoCoMo-format file)."""
+    from rich.table import Table
+
+    from ..datasets import QUIRK_ACTIONS
+    from ..datasets._stats import conversation_stats
+    from ._common import load_dataset_or_fail
+
+    ds = load_dataset_or_fail(name_or_path, data_path)
+    stats = [conversation_stats(c) for c in ds.conversations]
+    quality = None
+    try:
+        from ..datasets._quality import quality_report
+
+        quality = quality_report(ds)
+    except ImportError:
+        pass
+    if as_json:
+        out = {
+            "name": ds.name,
+            "path": str(ds.path),
+            "sha256": ds.sha256,
+            "totals": ds.counts(),
+            "conversations": [s.model_dump() for s in stats],
+            "quirks": ds.report.counts(),
+            "quality": quality.model_dump() if quality is not None else None,
+        }
+        json.dump(out, sys.stdout, indent=2)
+        click.echo()
+        return
+    con = console()
+    con.print(f"[bold]{ds.name}[/]  {ds.path}  sha256 {ds.sha256}")
+    table = Table(
+        "conversation",
+        "speakers",
+        "sessions",
+        "turns",
+        "≈tokens",
+        "images",
+        "captions",
+        "QA (c1/c2/c3/c4/c5)",
+        "days",
+    )
+    for s in stats:
+        qa = s.qa_by_category
+        table.add_row(
+            s.sample_id,
+            " / ".join(s.speakers),
+            str(s.sessions),
+            f"{s.turns:,}",
+            f"{s.approx_tokens:,}",
+            str(s.image_turns),
+            str(s.caption_turns),
+            f"{sum(qa.values())} ({'/'.join(str(qa[k]) for k in '12345')})",
+            str(s.span_days),
+        )
+    tot = ds.counts()
+    cats = tot["categories"]
+    table.add_row(
+        "total",
+        "",
+        str(tot["sessions"]),
+        f"{tot['turns']:,}",
+        f"{sum(s.approx_tokens for s in stats):,}",
+        str(tot["image_turns"]),
+        str(sum(s.caption_turns for s in stats)),
+        f"{tot['qa']} ({'/'.join(str(cats[k]) for k in '12345')})",
+        "",
+        style="bold",
+    )
+    con.print(table)
+    con.print(
+        "QA categories: 1 multi-hop, 2 temporal, 3 open-domain, 4 single-hop, 5 adversarial;"
+        " ≈tokens = words × 1.3"
+    )
+    qt = Table("quirk", "count", "what the loader does")
+    for kind, n in sorted(ds.report.counts().items()):
+        qt.add_row(kind, str(n), QUIRK_ACTIONS[kind])
+    con.print(qt)
+    if quirks:
+        for q in ds.report.quirks:
+            if q.kind not in {
+                "cat5_without_answer",
+                "caption_without_image",
+                "image_without_query",
+            }:
+                con.print(f"  {q.kind}: {q.sample_id} {q.where} {q.detail}", markup=False)
+    if quality is not None:
+        con.print(f"quality report: {'passed' if quality.passed else 'FAILED'}")
+        for p in getattr(quality, "problems", []):
+            con.print(f"  problem: {p}", markup=False)

@@ -1,0 +1,171 @@
+"""``memobench run``: evaluate an agent end to end (ingest, answer, score, table)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import click
+
+from ._common import console, data_path_option, fail
+
+
+def _parse_option(values: tuple[str, ...]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for item in values:
+        key, sep, raw = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--agent-option")
+        try:
+            out[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            out[key] = raw
+    return out
+
+
+@click.command()
+@click.option(
+    "--agent",
+    default="rag",
+    show_default=True,
+    help="Registry name, module:Class, or path/to/file.py:Class.",
+)
+@click.option(
+    "--dataset", default="locomo10", show_default=True, help="Registry name or LoCoMo-format file."
+)
+@data_path_option
+@click.option(
+    "--model",
+    default=None,
+    help="Reader model spec [default: local:gemma3-270m, a smoke-test toy].",
+)
+@click.option(
+    "--base-url", envvar="OPENAI_BASE_URL", help="OpenAI-compatible endpoint for openai: models."
+)
+@click.option("--embedder", default="local:minilm", show_default=True, help="Embedding model spec.")
+@click.option(
+    "--task",
+    "tasks",
+    multiple=True,
+    default=("qa",),
+    show_default=True,
+    type=click.Choice(["qa", "event_summary", "dialogue"]),
+    help="Repeat for several tasks.",
+)
+@click.option("--top-k", type=int, help="RAG: retrieved units per question.")
+@click.option(
+    "--unit", type=click.Choice(["dialog", "observation", "summary"]), help="RAG retrieval unit."
+)
+@click.option(
+    "--chroma-host", help="RAG: use a Chroma server at this host instead of embedded Chroma."
+)
+@click.option("--chroma-port", type=int, default=8000, show_default=True)
+@click.option(
+    "--agent-option",
+    "agent_options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Any agent option (JSON values), e.g. max_context_tokens=16000.",
+)
+@click.option("--conversations", help="Comma-separated conversation ids, e.g. conv-26,conv-30.")
+@click.option("--limit", type=int, help="At most N items per task per conversation.")
+@click.option(
+    "--protocol",
+    type=click.Choice(["locomo", "blind"]),
+    default="locomo",
+    show_default=True,
+    help="locomo: LoCoMo's category-dependent question forms; blind: raw questions.",
+)
+@click.option("--concurrency", type=int, default=8, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--dedupe", is_flag=True, help="Drop LoCoMo's 11 exact duplicate questions.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Run directory [default: results/runs/<derived>].",
+)
+@click.option("-v", "--verbose", is_flag=True)
+def run(
+    agent: str,
+    dataset: str,
+    data_path: str | None,
+    model: str | None,
+    base_url: str | None,
+    embedder: str,
+    tasks: tuple[str, ...],
+    top_k: int | None,
+    unit: str | None,
+    chroma_host: str | None,
+    chroma_port: int,
+    agent_options: tuple[str, ...],
+    conversations: str | None,
+    limit: int | None,
+    protocol: str,
+    concurrency: int,
+    seed: int,
+    dedupe: bool,
+    out: str | None,
+    verbose: bool,
+) -> None:
+    """Run AGENT on a dataset; rerunning the same command resumes it without repeating calls."""
+    from ..registry import RegistryError
+    from ..results._table import qa_table
+    from ..runner import DEFAULT_MODEL, RunConfig, RunConflictError, Runner
+
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+    agent_config = _parse_option(agent_options)
+    if top_k is not None:
+        agent_config["top_k"] = top_k
+    if unit is not None:
+        agent_config["unit"] = unit
+    if chroma_host:
+        agent_config.update(chroma_host=chroma_host, chroma_port=chroma_port)
+    config = RunConfig(
+        agent=agent,
+        agent_config=agent_config,
+        dataset=dataset,
+        data_path=data_path,
+        model=model or DEFAULT_MODEL,
+        embedder=embedder,
+        base_url=base_url,
+        tasks=tuple(dict.fromkeys(tasks)),
+        conversations=tuple(c.strip() for c in conversations.split(",")) if conversations else None,
+        limit=limit,
+        protocol=protocol,
+        seed=seed,
+        concurrency=concurrency,
+        out=Path(out) if out else None,
+        dedupe=dedupe,
+    )
+    try:
+        runner = Runner(config)
+        click.echo(f"run {runner.config_hash} → {runner.run_dir.path}", err=True)
+        results = runner.run()
+    except (RunConflictError, RegistryError, ValueError, FileNotFoundError, TypeError) as exc:
+        fail(str(exc))
+    con = console()
+    title = f"{agent} · reader {config.model}"
+    if results.smoke_test:
+        title += " · SMOKE TEST (toy local model, not a reportable number)"
+    con.print(f"[bold]{title}[/]")
+    if "qa" in results.tasks:
+        con.print(qa_table(results.tasks["qa"]))
+    for name, task in results.tasks.items():
+        if name != "qa":
+            con.print(
+                f"[bold]{name}[/]: "
+                + ", ".join(
+                    f"{k} {v.value:.4f}"
+                    for k, v in sorted(task.metrics.items())
+                    if v.value is not None
+                )
+            )
+    total = results.usage.get("total")
+    if total is not None:
+        cost = "unknown" if total.cost_usd is None else f"${total.cost_usd:.4f}"
+        con.print(
+            f"model calls {total.calls} (+{total.cache_hits} cached), tokens in {total.prompt_tokens:,} "
+            f"out {total.completion_tokens:,}, cost {cost}"
+        )
+    con.print(f"results: {runner.run_dir.results}")

@@ -1,0 +1,40 @@
+"""Datasets: manifests, lookup and download, and the LoCoMo-format loader."""
+
+from ._dataset import LoadedDataset, check_expected, dedupe_qa, load_dataset
+from ._errors import ChecksumError, DatasetFormatError, DatasetNotFoundError
+from ._locomo import DATE_FORMAT, clean_evidence, parse_date_time, read_locomo_json
+from ._manifest import DatasetManifest, ExpectedCounts, builtin_manifest, read_manifest
+from ._report import QUIRK_ACTIONS, LoadReport, Quirk
+from ._resolve import ENV_DATA_DIR, cache_data_dir, download_dataset, find_dataset_file
+
+
+def locomo10() -> DatasetManifest:
+    """The LoCoMo 10-conversation release (registered as ``locomo10``)."""
+    return builtin_manifest("locomo10")
+
+
+__all__ = [
+    "DATE_FORMAT",
+    "ENV_DATA_DIR",
+    "QUIRK_ACTIONS",
+    "ChecksumError",
+    "DatasetFormatError",
+    "DatasetManifest",
+    "DatasetNotFoundError",
+    "ExpectedCounts",
+    "LoadReport",
+    "LoadedDataset",
+    "Quirk",
+    "builtin_manifest",
+    "cache_data_dir",
+    "check_expected",
+    "clean_evidence",
+    "dedupe_qa",
+    "download_dataset",
+    "find_dataset_file",
+    "load_dataset",
+    "locomo10",
+    "parse_date_time",
+    "read_locomo_json",
+    "read_manifest",
+]

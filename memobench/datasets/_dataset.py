@@ -1,0 +1,128 @@
+"""``load_dataset``: from a registry name or a path to loaded, checked conversations."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .._util.hashing import sha256_file
+from ..data import Conversation, QACategory
+from ..registry import datasets as dataset_registry
+from ._errors import DatasetFormatError
+from ._locomo import read_locomo_json
+from ._manifest import DatasetManifest
+from ._report import LoadReport
+from ._resolve import find_dataset_file
+
+
+@dataclass(frozen=True)
+class LoadedDataset:
+    """Conversations plus where they came from and what the loader saw."""
+
+    name: str
+    """Registry name, or the file stem for a path."""
+    path: Path
+    """The file read."""
+    sha256: str
+    """sha256 of the file."""
+    conversations: tuple[Conversation, ...]
+    """The conversations, in file order."""
+    report: LoadReport
+    """Quirks repaired or kept."""
+    manifest: DatasetManifest | None = None
+    """The manifest, for registered datasets."""
+    options: dict[str, object] = field(default_factory=dict)
+    """Load options that change the data (e.g. ``dedupe_qa``)."""
+
+    def conversation(self, sample_id: str) -> Conversation:
+        for c in self.conversations:
+            if c.sample_id == sample_id:
+                return c
+        known = ", ".join(c.sample_id for c in self.conversations)
+        raise KeyError(f"{self.name} has no conversation {sample_id!r} (known: {known})")
+
+    def qa_index(self) -> dict[str, tuple[Conversation, object]]:
+        return {q.qa_id: (c, q) for c in self.conversations for q in c.qa}
+
+    def counts(self) -> dict[str, object]:
+        convs = self.conversations
+        cats = Counter(int(q.category) for c in convs for q in c.qa)
+        return {
+            "conversations": len(convs),
+            "sessions": sum(len(c.sessions) for c in convs),
+            "turns": sum(c.n_turns for c in convs),
+            "qa": sum(len(c.qa) for c in convs),
+            "image_turns": sum(
+                1 for c in convs for s in c.sessions for t in s.turns if t.image and t.image.url
+            ),
+            "categories": {str(k): cats.get(k, 0) for k in sorted(int(c) for c in QACategory)},
+        }
+
+
+def check_expected(ds: LoadedDataset) -> None:
+    """Assert the manifest's counts for the pinned file (a wrong category map cannot ship)."""
+    m = ds.manifest
+    if m is None or m.expected is None or ds.sha256 != m.sha256 or ds.options.get("dedupe_qa"):
+        return
+    got = ds.counts()
+    want = m.expected.model_dump()
+    diffs = [f"{k}: expected {want[k]}, got {got[k]}" for k in want if got[k] != want[k]]
+    if diffs:
+        raise DatasetFormatError(
+            str(ds.path), None, None, "pinned counts do not match: " + "; ".join(diffs)
+        )
+
+
+def dedupe_qa(conversations: tuple[Conversation, ...]) -> tuple[Conversation, ...]:
+    """Drop exact duplicate QA items (same question, answer, evidence, category); ids are kept."""
+    out = []
+    for c in conversations:
+        seen: set[tuple[object, ...]] = set()
+        kept = []
+        for q in c.qa:
+            key = (q.question, q.answer, q.evidence_raw, q.category)
+            if key not in seen:
+                seen.add(key)
+                kept.append(q)
+        out.append(c.model_copy(update={"qa": tuple(kept)}))
+    return tuple(out)
+
+
+def load_dataset(
+    name_or_path: str | Path,
+    *,
+    data_path: str | Path | None = None,
+    dedupe: bool = False,
+) -> LoadedDataset:
+    """Load a registered dataset by name, or any LoCoMo-format file by path."""
+    manifest: DatasetManifest | None = None
+    text = str(name_or_path)
+    if isinstance(name_or_path, Path) or text.endswith(".json") or Path(text).is_file():
+        path = Path(text)
+        name = path.stem
+        if not path.is_file():
+            raise FileNotFoundError(f"dataset file {path} does not exist")
+    else:
+        factory = dataset_registry.get(text)
+        manifest = factory() if callable(factory) else factory  # type: ignore[assignment]
+        assert isinstance(manifest, DatasetManifest), (
+            f"{text} factory must return a DatasetManifest"
+        )
+        name = manifest.name
+        path = find_dataset_file(manifest, data_path)
+    conversations, report = read_locomo_json(path)
+    convs = tuple(conversations)
+    if dedupe:
+        convs = dedupe_qa(convs)
+    ds = LoadedDataset(
+        name=name,
+        path=path,
+        sha256=sha256_file(path),
+        conversations=convs,
+        report=report,
+        manifest=manifest,
+        options={"dedupe_qa": dedupe} if dedupe else {},
+    )
+    check_expected(ds)
+    return ds

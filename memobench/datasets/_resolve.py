@@ -1,0 +1,86 @@
+"""Finding and downloading dataset files.
+
+Lookup order: an explicit ``--data-path`` (file or directory), then ``MEMOBENCH_DATA_DIR``,
+then the user cache directory (where ``memobench datasets download`` puts files).
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+from pathlib import Path
+
+import platformdirs
+
+from .._util.hashing import sha256_file
+from ._errors import ChecksumError, DatasetNotFoundError
+from ._manifest import DatasetManifest
+
+ENV_DATA_DIR = "MEMOBENCH_DATA_DIR"
+
+
+def cache_data_dir() -> Path:
+    base = os.environ.get("MEMOBENCH_CACHE_DIR")
+    root = Path(base) if base else Path(platformdirs.user_cache_dir("memobench"))
+    return root / "datasets"
+
+
+def candidate_paths(manifest: DatasetManifest, data_path: str | Path | None = None) -> list[Path]:
+    """Every place the dataset's file may be, in lookup order."""
+    name = Path(manifest.filename).name
+    out: list[Path] = []
+
+    def in_dir(d: Path) -> None:
+        out.extend([d / manifest.filename, d / name])
+
+    if data_path is not None:
+        p = Path(data_path)
+        if p.is_dir():
+            in_dir(p)
+        else:
+            out.append(p)
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        in_dir(Path(env))
+    in_dir(cache_data_dir())
+    return out
+
+
+def find_dataset_file(manifest: DatasetManifest, data_path: str | Path | None = None) -> Path:
+    candidates = candidate_paths(manifest, data_path)
+    for path in candidates:
+        if path.is_file():
+            return path
+    looked = "\n  ".join(str(p) for p in candidates)
+    raise DatasetNotFoundError(
+        f"{manifest.name}: file not found. Looked in:\n  {looked}\n"
+        f"Run `memobench datasets download {manifest.name}`, or pass --data-path / set "
+        f"{ENV_DATA_DIR} to a directory holding {manifest.filename}."
+    )
+
+
+def download_dataset(
+    manifest: DatasetManifest, *, dest_dir: str | Path | None = None, url: str | None = None
+) -> Path:
+    """Download the pinned file, verify its sha256, and move it into place atomically."""
+    source = url or manifest.url
+    if not source:
+        raise ValueError(f"{manifest.name} has no download URL")
+    dest = Path(dest_dir) if dest_dir else cache_data_dir()
+    target = dest / manifest.filename
+    if target.is_file() and sha256_file(target) == manifest.sha256:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.part")
+    with urllib.request.urlopen(source, timeout=60) as resp, open(tmp, "wb") as fh:
+        while block := resp.read(1 << 20):
+            fh.write(block)
+    digest = sha256_file(tmp)
+    if digest != manifest.sha256:
+        tmp.unlink(missing_ok=True)
+        raise ChecksumError(
+            f"{manifest.name}: downloaded file from {source} has sha256 {digest}, "
+            f"expected {manifest.sha256}; nothing was written"
+        )
+    os.replace(tmp, target)
+    return target

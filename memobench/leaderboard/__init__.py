@@ -1,0 +1,58 @@
+"""Leaderboards: merge comparable runs, derive columns, run paired tests, verify, render."""
+
+from ._build import NO_MEMORY_AGENT, ORACLE_AGENT, build_leaderboard
+from ._recompute import (
+    TaskMetrics,
+    aggregate,
+    base_score_key,
+    item_scores,
+    load_samples,
+    recompute_task_metrics,
+    task_samples,
+)
+from ._runs import IncompatibleRunsError, LoadedRun, check_compatible, load_run
+from ._schema import (
+    FLAG_DIFFERENT_PROMPT,
+    FLAG_DIFFERENT_READER,
+    LEADERBOARD_SCHEMA_VERSION,
+    Comparison,
+    DatasetInfo,
+    Leaderboard,
+    LeaderboardEntry,
+    TaskInfo,
+    TaskScores,
+)
+from ._verify import verify_leaderboard
+from ._views import MissingDependencyError, render_html, render_markdown, render_png, render_table
+
+__all__ = [
+    "FLAG_DIFFERENT_PROMPT",
+    "FLAG_DIFFERENT_READER",
+    "LEADERBOARD_SCHEMA_VERSION",
+    "NO_MEMORY_AGENT",
+    "ORACLE_AGENT",
+    "Comparison",
+    "DatasetInfo",
+    "IncompatibleRunsError",
+    "Leaderboard",
+    "LeaderboardEntry",
+    "LoadedRun",
+    "MissingDependencyError",
+    "TaskInfo",
+    "TaskMetrics",
+    "TaskScores",
+    "aggregate",
+    "base_score_key",
+    "build_leaderboard",
+    "check_compatible",
+    "item_scores",
+    "load_run",
+    "load_samples",
+    "recompute_task_metrics",
+    "render_html",
+    "render_markdown",
+    "render_png",
+    "render_table",
+    "task_samples",
+    "verify_leaderboard",
+]

@@ -1,0 +1,117 @@
+"""The columns every view shows, computed once so table, markdown, HTML and PNG agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..results import MetricValue
+from ._recompute import base_score_key
+from ._schema import Leaderboard, LeaderboardEntry
+
+#: LoCoMo category numbers → names (derived from the data, not Mem0's mislabelled map).
+LOCOMO_CATEGORIES = {
+    "1": "multi-hop",
+    "2": "temporal",
+    "3": "open-domain",
+    "4": "single-hop",
+    "5": "adversarial",
+}
+#: The LoCoMo paper's column order.
+PAPER_ORDER = ("4", "1", "2", "3", "5")
+_METRIC_TITLES = {"f1_cat1_4": "overall cat 1–4"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: ``value`` sorts and scales bars, ``text`` is shown, ``ci`` draws whiskers."""
+
+    value: float | str | None
+    text: str
+    ci: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    kind: str  # "text" | "score" | "delta" | "money"
+
+
+@dataclass
+class TaskView:
+    task: str
+    main_metric: str
+    columns: list[Column]
+    rows: list[dict[str, Cell]] = field(default_factory=list)
+    entries: list[LeaderboardEntry] = field(default_factory=list)
+
+
+def pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}"
+
+
+def signed_pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:+.1f}"
+
+
+def money(value: float | None) -> str:
+    return "unknown" if value is None else f"${value:.4f}"
+
+
+def category_title(cat: str) -> str:
+    name = LOCOMO_CATEGORIES.get(cat)
+    return f"{name} ({cat})" if name else f"category {cat}"
+
+
+def _score_cell(metric: MetricValue | None, *, with_ci: bool = False) -> Cell:
+    if metric is None or metric.value is None:
+        return Cell(None, "–")
+    ci = None
+    if metric.ci_low is not None and metric.ci_high is not None:
+        ci = (metric.ci_low, metric.ci_high)
+    text = pct(metric.value)
+    if with_ci and ci:
+        text += f" [{pct(ci[0])}, {pct(ci[1])}]"
+    return Cell(metric.value, text, ci)
+
+
+def task_view(board: Leaderboard, task: str) -> TaskView:
+    """Columns and rows of one task, entries in rank order."""
+    main = board.tasks[task].main_metric
+    entries = [e for e in board.entries if task in e.tasks]
+    cats = {c for e in entries for c in e.tasks[task].by_category}
+    ordered_cats = [c for c in PAPER_ORDER if c in cats] + sorted(cats - set(PAPER_ORDER))
+    others = sorted({k for e in entries for k in e.tasks[task].metrics} - {main})
+    columns = [Column("rank", "#", "text"), Column("agent", "agent", "text")]
+    columns += [Column("reader", "reader", "text")]
+    columns += [Column(f"cat{c}", category_title(c), "score") for c in ordered_cats]
+    columns += [Column("overall", f"overall {main} [95% CI]", "score")]
+    columns += [Column(f"m:{k}", _METRIC_TITLES.get(k, k), "score") for k in others]
+    columns += [
+        Column("memory_gain", "memory gain", "delta"),
+        Column("gap_to_oracle", "gap to oracle", "delta"),
+        Column("cost100", "$ / 100 q", "money"),
+        Column("flags", "flags", "text"),
+    ]
+    view = TaskView(task=task, main_metric=main, columns=columns, entries=entries)
+    cat_key = base_score_key(main)
+    for e in entries:
+        scores = e.tasks[task]
+        labels = (["SMOKE TEST"] if e.smoke_test else []) + e.flags
+        row = {
+            "rank": Cell(e.rank, str(e.rank)),
+            "agent": Cell(e.label, e.label),
+            "reader": Cell(e.reader_model or "", e.reader_model or "–"),
+            "overall": _score_cell(scores.metrics.get(main), with_ci=True),
+            "memory_gain": Cell(scores.memory_gain, signed_pct(scores.memory_gain)),
+            "gap_to_oracle": Cell(scores.gap_to_oracle, signed_pct(scores.gap_to_oracle)),
+            "cost100": Cell(e.cost_per_100_questions, money(e.cost_per_100_questions)),
+            "flags": Cell(", ".join(labels), ", ".join(labels)),
+        }
+        for c in ordered_cats:
+            cat_metrics = scores.by_category.get(c, {})
+            row[f"cat{c}"] = _score_cell(cat_metrics.get(main) or cat_metrics.get(cat_key))
+        for k in others:
+            row[f"m:{k}"] = _score_cell(scores.metrics.get(k))
+        view.rows.append(row)
+    return view

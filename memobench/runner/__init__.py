@@ -1,0 +1,18 @@
+"""The runner: ingest → ask → stream answers → score, resumable, with provenance."""
+
+from ._config import DEFAULT_MODEL, RunConfig
+from ._run import RunConflictError, Runner, baseline_config, run
+from ._rundir import RunDir
+from ._score import rescore_run, score_run_dir
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "RunConfig",
+    "RunConflictError",
+    "RunDir",
+    "Runner",
+    "baseline_config",
+    "rescore_run",
+    "run",
+    "score_run_dir",
+]

@@ -1,0 +1,49 @@
+"""``RunConfig``: everything a user chooses for a run (CLI flags map 1:1 onto it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MODEL = "local:gemma3-270m"
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Options of one run. Options that cannot change results stay out of the config hash."""
+
+    agent: str = "rag"
+    """Registry name, ``module:Class`` or ``path/to/file.py:Class``."""
+    agent_config: dict[str, Any] = field(default_factory=dict)
+    """Agent options (merged over ``baselines/<agent>.toml``)."""
+    dataset: str = "locomo10"
+    """Registry name or LoCoMo-format file."""
+    data_path: str | None = None
+    """Where to find the dataset file."""
+    model: str = DEFAULT_MODEL
+    """Reader model spec."""
+    embedder: str = "local:minilm"
+    """Embedding model spec."""
+    base_url: str | None = None
+    """OpenAI-compatible endpoint for ``openai:`` models."""
+    tasks: tuple[str, ...] = ("qa",)
+    """Tasks to run."""
+    conversations: tuple[str, ...] | None = None
+    """Only these conversation ids."""
+    limit: int | None = None
+    """At most this many items per task per conversation (smoke runs)."""
+    protocol: str = "locomo"
+    """QA question protocol: ``locomo`` or ``blind``."""
+    seed: int = 0
+    """Seed of every random choice."""
+    concurrency: int = 8
+    """Items in flight (does not change results)."""
+    out: Path | None = None
+    """Run directory (default: ``results/runs/<derived name>``)."""
+    dedupe: bool = False
+    """Drop LoCoMo's 11 exact duplicate QA items."""
+    progress: bool | None = None
+    """Progress bar (default: when stderr is a terminal)."""
+    task_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per-task options (e.g. dialogue sample sizes)."""

@@ -1,0 +1,270 @@
+"""The run loop: ingest every session, ask every item, stream answers, then score.
+
+Resumable by construction: answers are appended as they arrive; a rerun with the same
+config finds them in ``answers.jsonl`` and asks only what is missing (and the LLM cache
+makes any repeated ingestion call free).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sys
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from .._util.hashing import short_hash
+from .._util.provenance import collect_provenance
+from .._util.resources import resource_dir
+from ..agents import AgentContext, resolve_agent
+from ..data import Conversation
+from ..datasets import LoadedDataset, load_dataset
+from ..llm import Meter, phase, use_meter
+from ..registry import tasks as task_registry
+from ..results import AgentRef, DatasetRef, RunResults, RunSpec
+from ..tasks import call
+from ._config import RunConfig
+from ._rundir import RunDir
+from ._score import score_run_dir
+
+log = logging.getLogger("memobench.run")
+
+
+class RunConflictError(RuntimeError):
+    """The run directory holds a run with a different configuration."""
+
+
+def baseline_config(agent: str) -> dict[str, Any]:
+    """Defaults from ``baselines/<agent>.toml`` for built-in baselines (empty otherwise)."""
+    try:
+        path = resource_dir("baselines") / f"{agent}.toml"
+    except FileNotFoundError:
+        return {}
+    if not path.is_file():
+        return {}
+    with open(path, "rb") as fh:
+        return dict(tomllib.load(fh).get("config", {}))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:48]
+
+
+def build_spec(
+    config: RunConfig,
+    ds: LoadedDataset,
+    agent_name: str,
+    agent_version: str,
+    agent_config: dict[str, Any],
+    tasks: list[Any],
+) -> RunSpec:
+    prompt_hashes: dict[str, str] = {}
+    for task in tasks:
+        prompt_hashes.update(task.prompt_hashes())
+    return RunSpec(
+        dataset=DatasetRef(
+            name=ds.name, sha256=ds.sha256, path=str(ds.path), n_conversations=len(ds.conversations)
+        ),
+        agent=AgentRef(name=agent_name, version=agent_version, config=agent_config),
+        models={"reader": config.model, "embedder": config.embedder},
+        tasks={t.name: t.version for t in tasks},
+        prompt_hashes=prompt_hashes,
+        seed=config.seed,
+        options={
+            "conversations": list(config.conversations) if config.conversations else None,
+            "limit": config.limit,
+            "protocol": config.protocol,
+            "dedupe": config.dedupe,
+            "task_options": config.task_options,
+            "base_url": config.base_url,
+        },
+    )
+
+
+class Runner:
+    """Runs one configuration end to end."""
+
+    def __init__(self, config: RunConfig) -> None:
+        self.config = config
+        self.factory = resolve_agent(config.agent)
+        self.agent_config = {**baseline_config(config.agent), **config.agent_config}
+        self.tasks = [task_registry.get(name)() for name in config.tasks]  # type: ignore[operator]
+        self.ds = load_dataset(config.dataset, data_path=config.data_path, dedupe=config.dedupe)
+        convs = self.ds.conversations
+        if config.conversations:
+            wanted = set(config.conversations)
+            unknown = wanted - {c.sample_id for c in convs}
+            if unknown:
+                raise ValueError(f"unknown conversation id(s): {', '.join(sorted(unknown))}")
+            convs = tuple(c for c in convs if c.sample_id in wanted)
+        self.conversations: tuple[Conversation, ...] = convs
+        self.spec = build_spec(
+            config, self.ds, config.agent, self.factory.version, self.agent_config, self.tasks
+        )
+        self.config_hash = short_hash(self.spec.model_dump(mode="json"))
+        out = config.out or Path("results/runs") / (
+            f"{_slug(self.ds.name)}__{_slug(config.agent)}__{_slug(config.model)}__{self.config_hash}"
+        )
+        self.run_dir = RunDir(Path(out))
+        self.meter = Meter()
+        self._done = 0
+        self._total = 0
+
+    def task_options(self, task: Any) -> dict[str, Any]:
+        return {
+            "protocol": self.config.protocol,
+            "seed": self.config.seed,
+            "limit": self.config.limit,
+            **self.config.task_options.get(task.name, {}),
+        }
+
+    def _prepare_dir(self) -> None:
+        header = self.run_dir.read_header()
+        if header is not None and header.get("config_hash") != self.config_hash:
+            raise RunConflictError(
+                f"{self.run_dir.path} holds run {header.get('run_id')} with config hash "
+                f"{header.get('config_hash')}, not {self.config_hash}; choose another --out"
+            )
+        if header is None:
+            self.run_dir.write_header(
+                {
+                    "schema_version": 1,
+                    "run_id": f"{self.config_hash}",
+                    "config_hash": self.config_hash,
+                    "spec": self.spec.model_dump(mode="json"),
+                    "provenance": collect_provenance().model_dump(mode="json"),
+                    "smoke_test": self.config.model.startswith("local:"),
+                }
+            )
+
+    def _context(self, conv: Conversation) -> AgentContext:
+        work = self.run_dir.path / "agent_state" / conv.sample_id
+        llm_options: dict[str, Any] = {}
+        if self.config.base_url:
+            llm_options["base_url"] = self.config.base_url
+        annotations = conv.model_copy(update={"qa": ()})
+        return AgentContext(
+            conversation_id=conv.sample_id,
+            speakers=conv.speakers,
+            reader_spec=self.config.model,
+            embedder_spec=self.config.embedder,
+            work_dir=work,
+            seed=self.config.seed,
+            llm_options=llm_options,
+            gold=conv if self.factory.needs_gold else None,
+            annotations=annotations,
+        )
+
+    async def _conversation(
+        self,
+        conv: Conversation,
+        done: set[tuple[str, str]],
+        item_sem: asyncio.Semaphore,
+        progress: Any,
+    ) -> None:
+        todo = [
+            (task, item)
+            for task in self.tasks
+            for item in task.items(conv, limit=self.config.limit, options=self.task_options(task))
+            if (task.name, _item_id(item)) not in done
+        ]
+        if not todo:
+            return
+        agent = self.factory.build(self._context(conv), self.agent_config)
+        try:
+            with phase("ingest"):
+                for session in conv.sessions:
+                    await call(agent.ingest, session, now=session.date_time)
+
+            async def one(task: Any, item: Any) -> None:
+                async with item_sem:
+                    with phase("answer"):
+                        started = time.perf_counter()
+                        record = await task.ask(agent, conv, item, options=self.task_options(task))
+                    record.update(
+                        task=task.name,
+                        item_id=_item_id(item),
+                        conversation_id=conv.sample_id,
+                        latency_s=round(time.perf_counter() - started, 4),
+                    )
+                    self.run_dir.append_answer(record)
+                    self._done += 1
+                    progress(self._done, self._total)
+
+            await asyncio.gather(*(one(t, i) for t, i in todo))
+        finally:
+            close = getattr(agent, "aclose", None) or getattr(agent, "close", None)
+            if close is not None:
+                await call(close)
+
+    async def run_async(self) -> RunResults:
+        self._prepare_dir()
+        done = set(self.run_dir.done())
+        self._total = sum(
+            len(task.items(c, limit=self.config.limit, options=self.task_options(task)))
+            for c in self.conversations
+            for task in self.tasks
+        )
+        self._done = len(done)
+        item_sem = asyncio.Semaphore(max(1, self.config.concurrency))
+        conv_sem = asyncio.Semaphore(max(1, self.config.concurrency))
+        progress = _progress_reporter(self.config.progress)
+        started = time.perf_counter()
+
+        async def guarded(conv: Conversation) -> None:
+            async with conv_sem:
+                await self._conversation(conv, done, item_sem, progress)
+
+        try:
+            with use_meter(self.meter):
+                await asyncio.gather(*(guarded(c) for c in self.conversations))
+        finally:
+            self.run_dir.close()
+            self.run_dir.append_usage(self.meter)
+            progress.close()
+        return score_run_dir(
+            self.run_dir.path, ds=self.ds, wall_time_s=time.perf_counter() - started
+        )
+
+    def run(self) -> RunResults:
+        return asyncio.run(self.run_async())
+
+
+def _item_id(item: Any) -> str:
+    return getattr(item, "qa_id", None) or item.item_id
+
+
+class _Progress:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._bar: Any = None
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.enabled:
+            if self._bar is None:
+                from rich.progress import Progress
+
+                self._bar = Progress(transient=True)
+                self._bar.start()
+                self._task = self._bar.add_task("answering", total=total)
+            self._bar.update(self._task, completed=done, total=total)
+        elif time.monotonic() - self._last > 10 or done == total:
+            self._last = time.monotonic()
+            log.info("answered %d/%d", done, total)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _progress_reporter(enabled: bool | None) -> _Progress:
+    return _Progress(sys.stderr.isatty() if enabled is None else enabled)
+
+
+def run(config: RunConfig) -> RunResults:
+    """Run ``config`` to completion (resuming whatever its run directory already holds)."""
+    return Runner(config).run()

@@ -1,0 +1,132 @@
+"""Scoring a run directory from its stored answers (no agent is ever asked again)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .._util.files import atomic_write_text
+from .._util.provenance import Provenance
+from ..datasets import LoadedDataset, load_dataset
+from ..llm import UsageRow
+from ..registry import tasks as task_registry
+from ..results import PhaseUsageReport, RunResults, RunSpec, aggregate_task
+from ._rundir import RunDir
+
+
+def _usage_report(run_dir: RunDir) -> dict[str, PhaseUsageReport]:
+    report = run_dir.total_meter().report()
+
+    def conv(row: UsageRow) -> PhaseUsageReport:
+        return PhaseUsageReport(
+            calls=row.calls,
+            cache_hits=row.cache_hits,
+            prompt_tokens=row.prompt_tokens,
+            completion_tokens=row.completion_tokens,
+            cached_tokens=row.cached_tokens,
+            cost_usd=row.cost_usd,
+            latency_p50_s=row.latency_p50_s,
+            latency_p95_s=row.latency_p95_s,
+        )
+
+    out = {row.phase: conv(row) for row in report.by_phase}
+    out["total"] = conv(report.total)
+    return out
+
+
+def answer_length_stats(samples: list[Any], conversations: Any) -> dict[str, Any]:
+    """Mean words of predictions vs gold (answer length drives judged scores; always report)."""
+    gold = {q.qa_id: q.answer for c in conversations for q in c.qa}
+    pred_words = [len(s.prediction.split()) for s in samples if s.prediction is not None]
+    gold_words = [
+        len(str(gold[s.item_id]).split()) for s in samples if gold.get(s.item_id) is not None
+    ]
+    mean = lambda xs: (sum(xs) / len(xs)) if xs else None  # noqa: E731
+    return {"mean_prediction_words": mean(pred_words), "mean_gold_words": mean(gold_words)}
+
+
+def score_run_dir(
+    path: Path,
+    *,
+    ds: LoadedDataset | None = None,
+    data_path: str | None = None,
+    wall_time_s: float | None = None,
+) -> RunResults:
+    """(Re)compute ``samples.jsonl`` and ``results.json`` from ``answers.jsonl``."""
+    run_dir = RunDir(path)
+    header = run_dir.read_header()
+    if header is None:
+        raise FileNotFoundError(f"{path} is not a run directory (no header.json)")
+    spec = RunSpec.model_validate(header["spec"])
+    if ds is None:
+        source = (
+            spec.dataset.path
+            if spec.dataset.path and Path(spec.dataset.path).is_file()
+            else spec.dataset.name
+        )
+        ds = load_dataset(source, data_path=data_path, dedupe=bool(spec.options.get("dedupe")))
+    if ds.sha256 != spec.dataset.sha256:
+        raise ValueError(f"dataset sha256 {ds.sha256} differs from the run's {spec.dataset.sha256}")
+    wanted = spec.options.get("conversations")
+    convs = [c for c in ds.conversations if not wanted or c.sample_id in wanted]
+    answers = run_dir.done()
+    samples_all = []
+    tasks = {}
+    for name in spec.tasks:
+        task = task_registry.get(name)()  # type: ignore[operator]
+        options = {
+            "limit": spec.options.get("limit"),
+            "seed": spec.seed,
+            "protocol": spec.options.get("protocol", "locomo"),
+            **(spec.options.get("task_options") or {}).get(name, {}),
+        }
+        task_answers = {item_id: rec for (t, item_id), rec in answers.items() if t == name}
+        samples = task.score(convs, task_answers, options=options)
+        extra = answer_length_stats(samples, convs) if name == "qa" else {}
+        tasks[name] = aggregate_task(
+            samples,
+            task=name,
+            task_version=spec.tasks[name],
+            scoring_version=task.scoring_version,
+            main_metric=task.main_metric,
+            seed=spec.seed,
+            extra=extra,
+        )
+        samples_all.extend(samples)
+    previous = json.loads(run_dir.results.read_text()) if run_dir.results.is_file() else {}
+    results = RunResults(
+        run_id=header["run_id"],
+        config_hash=header["config_hash"],
+        spec=spec,
+        provenance=Provenance.model_validate(header["provenance"]),
+        tasks=tasks,
+        usage=_usage_report(run_dir),
+        smoke_test=bool(header.get("smoke_test")),
+        wall_time_s=wall_time_s if wall_time_s is not None else previous.get("wall_time_s"),
+    )
+    atomic_write_text(
+        run_dir.samples,
+        "".join(
+            json.dumps(s.model_dump(mode="json"), sort_keys=True, ensure_ascii=False) + "\n"
+            for s in samples_all
+        ),
+    )
+    atomic_write_text(run_dir.results, results.model_dump_json(indent=2))
+    return results
+
+
+def rescore_run(
+    path: Path,
+    *,
+    data_path: str | None = None,
+    judge: str | None = None,
+    judge_model: str | None = None,
+) -> RunResults:
+    """``memobench score RUN_DIR``: recompute scores with the current scoring code."""
+    results = score_run_dir(path, data_path=data_path)
+    if judge is not None:
+        from ..judge import add_judged_scores  # issue 8
+
+        results = add_judged_scores(path, judge=judge, judge_model=judge_model, data_path=data_path)
+    return results

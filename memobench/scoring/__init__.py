@@ -1,0 +1,42 @@
+"""Scoring: LoCoMo-exact QA scoring, evidence recall, and (in ``scoring.text``) text metrics."""
+
+from ._locomo_qa import (
+    ABSTAIN_PHRASES,
+    f1_score,
+    gold_for_scoring,
+    is_abstention,
+    multi_answer_f1,
+    official_recall,
+    recall_at_k,
+    score_qa,
+)
+from ._normalize import answer_tokens, normalize_answer
+from ._predictions import PredictionFileError, read_predictions
+from ._qa import QA_SCORING_VERSION, RECALL_KS, Prediction, score_item, score_predictions
+
+
+def locomo_f1_metric() -> object:
+    """Registry entry for the LoCoMo QA F1 metric (``memobench.metrics`` entry point)."""
+    return score_qa
+
+
+__all__ = [
+    "ABSTAIN_PHRASES",
+    "QA_SCORING_VERSION",
+    "RECALL_KS",
+    "Prediction",
+    "PredictionFileError",
+    "answer_tokens",
+    "f1_score",
+    "gold_for_scoring",
+    "is_abstention",
+    "locomo_f1_metric",
+    "multi_answer_f1",
+    "normalize_answer",
+    "official_recall",
+    "read_predictions",
+    "recall_at_k",
+    "score_item",
+    "score_predictions",
+    "score_qa",
+]

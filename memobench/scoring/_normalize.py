@@ -1,0 +1,39 @@
+"""LoCoMo's answer normalization and tokenization (``task_eval/evaluation.py``), exactly."""
+
+from __future__ import annotations
+
+import functools
+import re
+import string
+
+_PUNCT = frozenset(string.punctuation)
+_ARTICLES = re.compile(r"\b(a|an|the|and)\b")
+
+
+def normalize_answer(text: str) -> str:
+    """Delete commas, lowercase, delete punctuation, blank out a/an/the/and, collapse spaces.
+
+    Commas are deleted (not spaced) first, so ``"August,2023"`` becomes ``"august2023"``.
+    """
+    text = text.replace(",", "").lower()
+    text = "".join(ch for ch in text if ch not in _PUNCT)
+    text = _ARTICLES.sub(" ", text)
+    return " ".join(text.split())
+
+
+@functools.cache
+def _stemmer():  # type: ignore[no-untyped-def]
+    # NLTK's default NLTK_EXTENSIONS mode, as the official scorer uses; no data download needed.
+    from nltk.stem import PorterStemmer
+
+    return PorterStemmer()
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer().stem(word)
+
+
+def answer_tokens(text: str) -> list[str]:
+    """Porter-stemmed tokens of the normalized answer."""
+    return [stem(w) for w in normalize_answer(text).split()]

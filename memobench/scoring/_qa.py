@@ -1,0 +1,92 @@
+"""Score QA predictions against a dataset into per-item ``SampleRecord``s.
+
+Per-item scores are stored so that every aggregate is a plain mean of one key over the items
+where it is not None (``aggregate_samples``); that is what makes rescoring and
+``leaderboard verify`` exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ..data import Conversation, QACategory, QAItem
+from ..results import SampleRecord
+from ._locomo_qa import official_recall, recall_at_k, score_qa
+
+#: Version of the QA scoring rules; bump when any per-item number can change.
+QA_SCORING_VERSION = "locomo-1"
+RECALL_KS = (5, 10, 25, 50)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What a system answered for one question."""
+
+    text: str
+    """The answer."""
+    retrieved: tuple[str, ...] | None = None
+    """Retrieved turn ids (``D1:3``) or session ids (``S1``), in rank order."""
+    extra: Mapping[str, object] = field(default_factory=dict)
+    """Kept in the sample record as is."""
+
+
+def score_item(
+    conv: Conversation, qa: QAItem, pred: Prediction | None, *, secondary: bool = True
+) -> SampleRecord:
+    """Score one question. A missing prediction scores 0 (and is marked missing)."""
+    cat = int(qa.category)
+    text = pred.text if pred is not None else None
+    scores: dict[str, float | None] = {}
+    f1 = score_qa(text, qa.answer, qa.category) if text is not None else 0.0
+    scores["f1"] = f1
+    scores["missing"] = 1.0 if pred is None else 0.0
+    if pred is not None and pred.retrieved is not None:
+        per_q = official_recall(list(pred.retrieved), qa.evidence_raw)
+        scores["recall_official"] = per_q
+        # The official aggregate divides by all questions but only sums those with evidence.
+        scores["recall"] = per_q if qa.evidence_raw else 0.0
+        for k in RECALL_KS:
+            scores[f"recall@{k}"] = recall_at_k(list(pred.retrieved), qa.evidence, k)
+    if secondary and text is not None and cat != QACategory.ADVERSARIAL and qa.answer is not None:
+        from .text._bleu import bleu_scores
+        from .text._rouge import rouge_scores
+
+        gold = qa.answer
+        scores["bleu1"] = bleu_scores(text, gold)["bleu1"]
+        scores["rougeL"] = rouge_scores(text, gold)["rougeL"]
+    return SampleRecord(
+        task="qa",
+        item_id=qa.qa_id,
+        conversation_id=conv.sample_id,
+        category=cat,
+        prediction=text,
+        retrieved=list(pred.retrieved) if pred is not None and pred.retrieved is not None else None,
+        scores=scores,
+        extra=dict(pred.extra) if pred is not None else {},
+    )
+
+
+def score_predictions(
+    conversations: Sequence[Conversation],
+    predictions: Mapping[str, Prediction],
+    *,
+    secondary: bool = True,
+) -> list[SampleRecord]:
+    """Score every question of ``conversations``; questions without a prediction score 0."""
+    return [
+        score_item(conv, qa, predictions.get(qa.qa_id), secondary=secondary)
+        for conv in conversations
+        for qa in conv.qa
+    ]
+
+
+def metric_values(samples: Iterable[SampleRecord], key: str) -> tuple[list[float], list[str]]:
+    """Values of one per-item score (None skipped) and the conversation of each."""
+    values, clusters = [], []
+    for s in samples:
+        v = s.scores.get(key)
+        if v is not None:
+            values.append(float(v))
+            clusters.append(s.conversation_id)
+    return values, clusters

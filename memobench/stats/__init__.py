@@ -1,0 +1,6 @@
+"""Statistics for few-conversation benchmarks: clustered bootstrap CIs and paired tests."""
+
+from ._bootstrap import clustered_bootstrap_ci
+from ._paired import PairedMethod, PairedResult, paired_test
+
+__all__ = ["PairedMethod", "PairedResult", "clustered_bootstrap_ci", "paired_test"]

@@ -1,0 +1,308 @@
+"""The event-summarization task (LoCoMo §4.2): one speaker's significant life events over a
+window of sessions, scored against the dataset's event graph (``event_summary``)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import re
+import tempfile
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..data import Conversation, Session
+from ..results import SampleRecord
+from ._prompts import load_task_spec
+from ._qa_task import call
+
+TASK = "event_summary"
+EVENT_SCORING_VERSION = "events-1"
+
+#: Reserve for the prompt text and the reply when a baseline fits context into its reader's
+#: window: 4096 − 1096 ≈ 3000 tokens of context for the 4k toy reader.
+PROMPT_RESERVE = 1096
+#: Reply budget for a summary (or one incremental step).
+SUMMARY_TOKENS = 256
+
+
+@dataclasses.dataclass(frozen=True)
+class EventItem:
+    """One item: summarize ``speaker``'s events over sessions ``first``..``last`` (inclusive)."""
+
+    item_id: str
+    """``<sample_id>:events:<speaker>``."""
+    sample_id: str
+    """Conversation id."""
+    speaker: str
+    """Whose events."""
+    first: int
+    """First session index of the window."""
+    last: int
+    """Last session index of the window."""
+    start: datetime
+    """Date of the first session of the window (what the agent is given)."""
+    end: datetime
+    """Date of the last session of the window."""
+
+
+def parse_window(spec: str | None, n_sessions: int) -> tuple[int, int]:
+    """``"a-b"`` (1-based, inclusive; ``"a-"`` = to the end, ``"a"`` = one session) → (a, b),
+    clipped to the conversation; None → the whole conversation."""
+    if not spec:
+        return 1, n_sessions
+    m = re.fullmatch(r"\s*(\d+)\s*(?:(-)\s*(\d*)\s*)?", str(spec))
+    if m is None:
+        raise ValueError(f"bad sessions window {spec!r}; use 'a-b'")
+    a = int(m.group(1))
+    b = int(m.group(3)) if m.group(3) else (n_sessions if m.group(2) else a)
+    a, b = max(a, 1), min(b, n_sessions)
+    if a > b:
+        raise ValueError(f"empty sessions window {spec!r} for {n_sessions} sessions")
+    return a, b
+
+
+def window_sessions(sessions: Sequence[Session], start: datetime, end: datetime) -> list[Session]:
+    """Sessions dated within [start, end]: how baselines map the hook's dates to sessions."""
+    return [s for s in sessions if start <= s.date_time <= end]
+
+
+def gold_events(conv: Conversation, item: EventItem) -> list[str]:
+    """The dataset's events of the item's speaker in its window, in session order."""
+    return [
+        e
+        for a in sorted(conv.annotations, key=lambda a: a.index)
+        if item.first <= a.index <= item.last
+        for e in a.events.get(item.speaker, ())
+    ]
+
+
+def context_budget(reader_spec: str) -> int:
+    """Tokens of context a baseline may put in one event/dialogue prompt."""
+    from ..agents.baselines._reader import context_window
+
+    return max(context_window(reader_spec) - PROMPT_RESERVE, 256)
+
+
+def fit_recent(blocks: Sequence[str], budget_tokens: int, sep: str = "\n\n") -> str:
+    """The most recent ``blocks`` that fit ``budget_tokens``, in order (older ones dropped)."""
+    from .._util.tokens import count_tokens
+
+    kept: list[str] = []
+    used = 0
+    for block in reversed(blocks):
+        cost = count_tokens(block + sep)
+        if used + cost > budget_tokens:
+            break
+        used += cost
+        kept.append(block)
+    return sep.join(reversed(kept))
+
+
+def session_indices(
+    sessions: Sequence[Session] | None, start: datetime, end: datetime
+) -> set[int] | None:
+    """Indices of the sessions dated in [start, end]; None when the sessions are unknown."""
+    if sessions is None:
+        return None
+    return {s.index for s in window_sessions(sessions, start, end)}
+
+
+def summarize_prompt(context: str, speaker: str, start: datetime, end: datetime) -> str:
+    """The non-incremental prompt the baselines use (``tasks/event_summary/summarize.txt``)."""
+    return (
+        load_task_spec(TASK)
+        .prompt("summarize")
+        .render(context=context, speaker=speaker, start=f"{start:%d %B %Y}", end=f"{end:%d %B %Y}")
+        .lstrip()
+    )
+
+
+def incremental_prompt(summary: str, session_text: str, speaker: str, date: str) -> str:
+    """One step of incremental summarization (``tasks/event_summary/incremental.txt``)."""
+    return (
+        load_task_spec(TASK)
+        .prompt("incremental")
+        .render(summary=summary or "(none yet)", session=session_text, speaker=speaker, date=date)
+    )
+
+
+def is_none_reply(reply: str) -> bool:
+    """The incremental step's "nothing new" answer."""
+    return reply.strip().strip(".\"'").lower() in {"", "none", "no new events", "n/a"}
+
+
+class EventSummaryTask:
+    name = TASK
+    scoring_version = EVENT_SCORING_VERSION
+    main_metric = "fact_f1_emb"
+
+    @property
+    def version(self) -> str:
+        return load_task_spec(TASK).version
+
+    def prompt_hashes(self) -> dict[str, str]:
+        return load_task_spec(TASK).prompt_hashes()
+
+    def items(
+        self, conv: Conversation, *, limit: int | None, options: dict[str, Any]
+    ) -> list[EventItem]:
+        if not conv.sessions:
+            return []
+        sessions = sorted(conv.sessions, key=lambda s: s.index)
+        a, b = parse_window(options.get("sessions"), len(sessions))
+        chosen = sessions[a - 1 : b]
+        items = [
+            EventItem(
+                item_id=f"{conv.sample_id}:events:{speaker}",
+                sample_id=conv.sample_id,
+                speaker=speaker,
+                first=chosen[0].index,
+                last=chosen[-1].index,
+                start=chosen[0].date_time,
+                end=chosen[-1].date_time,
+            )
+            for speaker in conv.speakers
+        ]
+        return items[:limit] if limit is not None else items
+
+    async def ask(
+        self, agent: Any, conv: Conversation, item: EventItem, *, options: dict[str, Any]
+    ) -> dict[str, Any]:
+        hook = getattr(agent, "summarize_events", None)
+        extra: dict[str, Any] = {"speaker": item.speaker, "sessions": [item.first, item.last]}
+        if hook is None:
+            return {"prediction": "", "retrieved": None, "extra": {**extra, "unsupported": True}}
+        # Asked after ingestion, i.e. at the date of the last session.
+        now = max(s.date_time for s in conv.sessions)
+        text = await call(hook, item.speaker, start=item.start, end=item.end, now=now)
+        return {"prediction": str(text or "").strip(), "retrieved": None, "extra": extra}
+
+    def score(
+        self,
+        conversations: Sequence[Conversation],
+        answers: dict[str, dict[str, Any]],
+        *,
+        options: dict[str, Any],
+    ) -> list[SampleRecord]:
+        from ..llm import get_embedder
+        from ..scoring.text import (
+            DEFAULT_SUPPORT_THRESHOLD,
+            EmbeddingSupporter,
+            atomic_fact_prf,
+            rouge_scores,
+            split_atomic_facts,
+            split_atomic_facts_many,
+        )
+
+        limit = options.get("limit")
+        embed = get_embedder("local:minilm").embed
+        judged = _JudgeScorer(options["judge_model"]) if options.get("judge_model") else None
+        out: list[SampleRecord] = []
+        for conv in conversations:
+            for item in self.items(conv, limit=limit, options=options):
+                rec = answers.get(item.item_id)
+                if rec is None:
+                    continue
+                pred = rec.get("prediction")
+                gold = gold_events(conv, item)
+                scores: dict[str, float | None] = dict.fromkeys(
+                    (
+                        "rouge1",
+                        "rouge2",
+                        "rougeL",
+                        "fact_precision_emb",
+                        "fact_recall_emb",
+                        "fact_f1_emb",
+                    )
+                )
+                extra = dict(rec.get("extra", {}))
+                extra.update(
+                    gold_events=len(gold),
+                    fact_support="embedding (offline)",
+                    fact_threshold=DEFAULT_SUPPORT_THRESHOLD,
+                )
+                # No gold events in the window: nothing to compare against (None = not applicable).
+                if pred is not None and gold:
+                    gold_text = "\n".join(gold)
+                    r = rouge_scores(pred, gold_text)
+                    scores.update(rouge1=r["rouge1"], rouge2=r["rouge2"], rougeL=r["rougeL"])
+                    # A fresh supporter per item keeps its embedding cache small.
+                    fs = atomic_fact_prf(
+                        split_atomic_facts(pred),
+                        split_atomic_facts_many(gold),
+                        supports=EmbeddingSupporter(embed, DEFAULT_SUPPORT_THRESHOLD),
+                    )
+                    scores.update(
+                        fact_precision_emb=fs.precision,
+                        fact_recall_emb=fs.recall,
+                        fact_f1_emb=fs.f1,
+                    )
+                    extra.update(n_pred_facts=fs.n_pred, n_gold_facts=fs.n_gold)
+                    if judged is not None:
+                        jf = judged.score(pred, gold_text)
+                        scores.update(
+                            fact_precision_judge=jf.precision,
+                            fact_recall_judge=jf.recall,
+                            fact_f1_judge=jf.f1,
+                        )
+                        extra["judge_model"] = judged.spec
+                out.append(
+                    SampleRecord(
+                        task=TASK,
+                        item_id=item.item_id,
+                        conversation_id=conv.sample_id,
+                        prediction=pred,
+                        scores=scores,
+                        extra=extra,
+                    )
+                )
+        return out
+
+
+class _JudgeScorer:
+    """Judge variant of the atomic-fact metric: an LLM decomposes both sides and checks support.
+
+    ``score()`` is synchronous and the runner calls it inside its event loop, so each item's
+    judge calls run on a private loop in a worker thread. Calls go through ``get_llm`` (cached
+    and metered under the ``judge`` phase)."""
+
+    def __init__(self, spec: str) -> None:
+        self.spec = spec
+        spec_prompts = load_task_spec(TASK)
+        # The scoring helpers read templates from files; materialize the versioned prompts.
+        self._dir = Path(tempfile.mkdtemp(prefix="mb-event-judge-"))
+        self.support_path = self._dir / "support.txt"
+        self.decompose_path = self._dir / "decompose.txt"
+        self.support_path.write_text(spec_prompts.prompt("judge_support").text, encoding="utf-8")
+        self.decompose_path.write_text(
+            spec_prompts.prompt("judge_decompose").text, encoding="utf-8"
+        )
+
+    async def _ascore(self, pred: str, gold_text: str) -> Any:
+        from ..llm import GenerateConfig, Message, get_llm, phase
+        from ..scoring.text import JudgeSupporter, aatomic_fact_prf, adecompose_with_judge
+
+        client = get_llm(self.spec)
+        config = GenerateConfig(max_tokens=400, temperature=0.0)
+
+        async def judge(prompt: str) -> str:
+            return (
+                await client.complete([Message(role="user", content=prompt)], config=config)
+            ).text
+
+        with phase("judge"):
+            pf = await adecompose_with_judge(pred, judge, template_path=self.decompose_path)
+            gf = await adecompose_with_judge(gold_text, judge, template_path=self.decompose_path)
+            supporter = JudgeSupporter(judge, self.support_path)
+            return await aatomic_fact_prf(pf, gf, supports=supporter.asupports)
+
+    def score(self, pred: str, gold_text: str) -> Any:
+        import contextvars
+        from concurrent.futures import ThreadPoolExecutor
+
+        # Copy the context so the run's meter (a context variable) sees the judge calls.
+        ctx = contextvars.copy_context()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(ctx.run, asyncio.run, self._ascore(pred, gold_text)).result()

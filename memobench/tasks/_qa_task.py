@@ -1,0 +1,92 @@
+"""The QA task: LoCoMo's five categories, asked through the adapter interface."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Sequence
+from typing import Any
+
+from ..data import Conversation, QAItem
+from ..results import SampleRecord
+from ..scoring import QA_SCORING_VERSION, Prediction, score_predictions
+from ._prompts import load_task_spec
+from ._qa_protocol import map_cat5_reply, render_question
+
+
+async def call(method: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call an agent method that may be sync or async (sync ones run in a worker thread)."""
+    import asyncio
+
+    if inspect.iscoroutinefunction(method):
+        return await method(*args, **kwargs)
+    result = await asyncio.to_thread(method, *args, **kwargs)
+    if inspect.isawaitable(result):
+        return await result
+    return result
+
+
+class QATask:
+    name = "qa"
+    scoring_version = QA_SCORING_VERSION
+    main_metric = "f1"
+
+    @property
+    def version(self) -> str:
+        return load_task_spec("qa").version
+
+    def prompt_hashes(self) -> dict[str, str]:
+        return load_task_spec("qa").prompt_hashes()
+
+    def items(
+        self, conv: Conversation, *, limit: int | None, options: dict[str, Any]
+    ) -> list[QAItem]:
+        items = list(conv.qa)
+        return items[:limit] if limit is not None else items
+
+    async def ask(
+        self, agent: Any, conv: Conversation, item: QAItem, *, options: dict[str, Any]
+    ) -> dict[str, Any]:
+        rendered = render_question(
+            conv, item, protocol=options.get("protocol", "locomo"), seed=options.get("seed", 0)
+        )
+        q = rendered.question
+        answer = await call(agent.answer, q, now=q.asked_at)
+        reply = answer.text
+        prediction = map_cat5_reply(reply, rendered.options) if rendered.options else reply
+        return {
+            "prediction": prediction,
+            "retrieved": list(answer.retrieved_ids()) if answer.retrieved is not None else None,
+            "extra": {
+                "reply": reply,
+                "question_shown": q.text,
+                **({"options": list(rendered.options)} if rendered.options else {}),
+                **({"agent": answer.extra} if answer.extra else {}),
+            },
+        }
+
+    def score(
+        self,
+        conversations: Sequence[Conversation],
+        answers: dict[str, dict[str, Any]],
+        *,
+        options: dict[str, Any],
+    ) -> list[SampleRecord]:
+        limit = options.get("limit")
+        convs = [
+            c.model_copy(update={"qa": tuple(self.items(c, limit=limit, options=options))})
+            for c in conversations
+        ]
+        preds = {
+            item_id: Prediction(
+                text=rec["prediction"],
+                retrieved=tuple(rec["retrieved"]) if rec.get("retrieved") is not None else None,
+                extra=rec.get("extra", {}),
+            )
+            for item_id, rec in answers.items()
+            if rec.get("prediction") is not None
+        }
+        return score_predictions(convs, preds)
+
+
+def qa_task() -> QATask:
+    return QATask()

@@ -1,0 +1,120 @@
+"""Pure units: factory fallback, prices, meter report/merge, retry policy, mock compatibility."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from memobench.llm import (
+    Completion,
+    LLMClient,
+    Meter,
+    MockBackend,
+    RetryPolicy,
+    Usage,
+    get_llm,
+    phase,
+    price_table_version,
+    use_meter,
+)
+from memobench.llm._prices import cost_usd
+from memobench.llm._retry import parse_retry_after
+
+
+def test_import_is_light():
+    code = (
+        "import sys, memobench.llm\n"
+        "mods = ('openai', 'onnxruntime', 'chromadb', 'llama_index', 'numpy')\n"
+        "heavy = [m for m in mods if m in sys.modules]\n"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_builtin_backends_without_entry_points():
+    assert isinstance(get_llm("mock:x"), LLMClient)
+    assert (
+        get_llm("openai:gpt-4o-mini", base_url="http://127.0.0.1:9/v1").spec == "openai:gpt-4o-mini"
+    )
+    with pytest.raises(ValueError):
+        get_llm("no-colon")
+
+
+async def test_mock_backend_still_scripted():
+    MockBackend.script("reader", ["first", "second"])
+    llm = get_llm("mock:reader", cache=False)
+    assert (await llm.complete("q")).text == "first"
+    assert llm.complete_sync("q").text == "second"
+
+
+def test_prices():
+    assert cost_usd(
+        "openai:gpt-4o-mini", prompt_tokens=1_000_000, completion_tokens=1_000_000
+    ) == pytest.approx(0.75)
+    assert cost_usd(
+        "openai:gpt-4o-mini", prompt_tokens=1_000_000, completion_tokens=0, cached_tokens=1_000_000
+    ) == pytest.approx(0.075)
+    assert cost_usd("openai:some-unknown-model", prompt_tokens=1, completion_tokens=1) is None
+    assert cost_usd("mock:x", prompt_tokens=10, completion_tokens=10) == 0.0
+    assert cost_usd("local:gemma3-270m", prompt_tokens=10, completion_tokens=10) == 0.0
+
+
+def test_meter_report_and_merge():
+    def comp(p: int, c: int, lat: float, cached: bool = False) -> Completion:
+        return Completion(
+            text="x",
+            usage=Usage(prompt_tokens=p, completion_tokens=c),
+            latency_s=lat,
+            cached=cached,
+        )
+
+    a, b = Meter(), Meter()
+    with use_meter(a), phase("answer"):
+        for i in range(1, 21):
+            a.record(comp(10, 2, i / 10), model="openai:gpt-4o-mini")
+        a.record(comp(10, 2, 0, cached=True), model="openai:gpt-4o-mini")
+    b.record(comp(5, 1, 1.0), model="mock:judge", phase="judge")
+    b.record(comp(5, 1, 1.0), model="openai:mystery", phase="judge")
+    report = a.merge(b).report()
+    assert report.price_table_version == price_table_version
+    ans = report.phase("answer")
+    assert ans is not None
+    assert (ans.calls, ans.cache_hits, ans.prompt_tokens, ans.completion_tokens) == (20, 1, 200, 40)
+    assert ans.latency_p50_s == pytest.approx(1.0)
+    assert ans.latency_p95_s == pytest.approx(1.9)
+    assert ans.cost_usd == pytest.approx((200 * 0.15 + 40 * 0.6) / 1e6)
+    judge = report.phase("judge")
+    assert judge is not None and judge.cost_usd is None  # one unknown model → unknown
+    mock_row = next(r for r in report.by_model if r.model == "mock:judge")
+    assert mock_row.cost_usd == 0.0 and mock_row.cost_str == "$0.0000"
+    assert report.total.calls == 22 and report.total.cost_usd is None
+
+
+def test_retry_policy():
+    p = RetryPolicy(base_s=1.0, max_s=8.0, jitter=0.5)
+    for attempt in range(6):
+        d = p.delay(attempt)
+        cap = min(8.0, 2.0**attempt)
+        assert 0.5 * cap <= d <= 1.5 * cap
+    assert p.delay(3, retry_after_s=2.5) == 2.5
+    assert parse_retry_after("3") == 3.0
+    assert parse_retry_after("junk") is None
+    assert parse_retry_after(None) is None
+
+
+def test_local_backend_errors_clearly_when_missing(monkeypatch):
+    import importlib.util
+
+    from memobench.llm import LocalModelUnavailable
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "llama_cpp" else real(name, *a),
+    )
+    with pytest.raises(LocalModelUnavailable, match=r"pip install 'memobench\[local\]'"):
+        get_llm("local:gemma3-270m")
