@@ -37,6 +37,7 @@ from ._common import console, data_path_option, fail
 @click.option(
     "--judge-model", default=None, help="Model spec of the judge, e.g. openai:gpt-4o-mini."
 )
+@click.option("--errata", default=None, help="Also score against corrected gold (errata/<NAME>.toml).")
 def score(
     run_dir: str | None,
     dataset_name: str,
@@ -46,6 +47,7 @@ def score(
     seed: int,
     judge: str | None,
     judge_model: str | None,
+    errata: str | None,
 ) -> None:
     """Score a predictions file (--predictions ... --out DIR), or rescore RUN_DIR in place.
 

@@ -1,6 +1,14 @@
 """Datasets: manifests, lookup and download, and the LoCoMo-format loader."""
 
 from ._dataset import LoadedDataset, check_expected, dedupe_qa, load_dataset
+from ._errata import (
+    Errata,
+    ErrataMismatchError,
+    ErratumItem,
+    apply_errata,
+    errata_report,
+    load_errata,
+)
 from ._errors import ChecksumError, DatasetFormatError, DatasetNotFoundError
 from ._locomo import DATE_FORMAT, clean_evidence, parse_date_time, read_locomo_json
 from ._manifest import DatasetManifest, ExpectedCounts, builtin_manifest, read_manifest
@@ -21,18 +29,24 @@ __all__ = [
     "DatasetFormatError",
     "DatasetManifest",
     "DatasetNotFoundError",
+    "Errata",
+    "ErrataMismatchError",
+    "ErratumItem",
     "ExpectedCounts",
     "LoadReport",
     "LoadedDataset",
     "Quirk",
+    "apply_errata",
     "builtin_manifest",
     "cache_data_dir",
     "check_expected",
     "clean_evidence",
     "dedupe_qa",
     "download_dataset",
+    "errata_report",
     "find_dataset_file",
     "load_dataset",
+    "load_errata",
     "locomo10",
     "parse_date_time",
     "read_locomo_json",

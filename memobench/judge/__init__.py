@@ -1,6 +1,14 @@
 """LLM-as-judge scoring, judge calibration, abstention metrics, errata, length control."""
 
-from ._abstention import ABSTENTION_KEYS, abstention_scores, add_abstention_scores
+from ..datasets._errata import (
+    Errata,
+    ErrataMismatchError,
+    ErratumItem,
+    apply_errata,
+    errata_report,
+    load_errata,
+)
+from ..scoring._abstention import ABSTENTION_KEYS, abstention_scores, add_abstention_scores
 from ._calibrate import (
     CalibrationReport,
     Decoy,
@@ -8,14 +16,6 @@ from ._calibrate import (
     build_decoys,
     calibrate,
     cohens_kappa,
-)
-from ._errata import (
-    Errata,
-    ErrataMismatchError,
-    ErratumItem,
-    apply_errata,
-    errata_report,
-    load_errata,
 )
 from ._judge import JUDGE_MODES, Judge, JudgeItem, Verdict, judge_prompt, run_spread, truncate_words
 from ._length import length_stats

@@ -45,5 +45,7 @@ class RunConfig:
     """Drop LoCoMo's 11 exact duplicate QA items."""
     progress: bool | None = None
     """Progress bar (default: when stderr is a terminal)."""
+    errata: str | None = None
+    """Errata pack (``errata/<name>.toml``): also score against corrected gold (``f1_errata``)."""
     task_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per-task options (e.g. dialogue sample sizes)."""

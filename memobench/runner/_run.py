@@ -79,6 +79,7 @@ def build_spec(
             "protocol": config.protocol,
             "dedupe": config.dedupe,
             "task_options": config.task_options,
+            "errata": config.errata,
             "base_url": config.base_url,
         },
     )
@@ -174,10 +175,16 @@ class Runner:
         if not todo:
             return
         agent = self.factory.build(self._context(conv), self.agent_config)
+        # Each item is asked right after the session it is due after (QA and event summaries
+        # after the last session; a dialogue turn of session k after session k-1), so an agent's
+        # memory never holds the future of what it is asked.
+        last = conv.sessions[-1].index if conv.sessions else 0
+        due: dict[int, list[tuple[Any, Any]]] = {}
+        for task, item in todo:
+            when = getattr(task, "due_after", None)
+            index = when(conv, item) if when is not None else None
+            due.setdefault(last if index is None else index, []).append((task, item))
         try:
-            with phase("ingest"):
-                for session in conv.sessions:
-                    await call(agent.ingest, session, now=session.date_time)
 
             async def one(task: Any, item: Any) -> None:
                 async with item_sem:
@@ -194,7 +201,16 @@ class Runner:
                     self._done += 1
                     progress(self._done, self._total)
 
-            await asyncio.gather(*(one(t, i) for t, i in todo))
+            async def ask_due(before: float) -> None:
+                ready = [x for k in sorted(due) if k < before for x in due.pop(k)]
+                if ready:
+                    await asyncio.gather(*(one(t, i) for t, i in ready))
+
+            for session in conv.sessions:
+                await ask_due(session.index)  # everything due before this session exists
+                with phase("ingest"):
+                    await call(agent.ingest, session, now=session.date_time)
+            await ask_due(float("inf"))
         finally:
             close = getattr(agent, "aclose", None) or getattr(agent, "close", None)
             if close is not None:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .._util.files import atomic_write_text
+from .._util.files import atomic_write_text, read_jsonl
 from .._util.provenance import Provenance
 from ..datasets import LoadedDataset, load_dataset
 from ..llm import UsageRow
@@ -46,12 +46,48 @@ def answer_length_stats(samples: list[Any], conversations: Any) -> dict[str, Any
     return {"mean_prediction_words": mean(pred_words), "mean_gold_words": mean(gold_words)}
 
 
+def _keep_judged(samples: list[Any], previous: dict[tuple[str, str], dict[str, Any]]) -> list[Any]:
+    out = []
+    for s in samples:
+        old = previous.get((s.task, s.item_id))
+        if old is not None and old.get("prediction") == s.prediction:
+            judged = {k: v for k, v in old.get("scores", {}).items() if k.startswith("judge_")}
+            if judged:
+                s = s.model_copy(update={"scores": {**s.scores, **judged}})
+        out.append(s)
+    return out
+
+
+def _with_errata(
+    task: Any,
+    ds: LoadedDataset,
+    convs: list[Any],
+    samples: list[Any],
+    answers: dict[str, Any],
+    options: dict[str, Any],
+    name: str,
+) -> tuple[list[Any], dict[str, Any]]:
+    """Raw and errata-corrected scores side by side (``f1`` and ``f1_errata`` per item)."""
+    from ..datasets import apply_errata, errata_report
+
+    fixed = apply_errata(ds, name)
+    keep = {c.sample_id for c in convs}
+    fixed_convs = [c for c in fixed.conversations if c.sample_id in keep]
+    corrected = {s.item_id: s.scores for s in task.score(fixed_convs, answers, options=options)}
+    out = [
+        s.model_copy(update={"scores": {**s.scores, "f1_errata": corrected[s.item_id]["f1"]}})
+        for s in samples
+    ]
+    return out, {"name": name, "ceiling_under_raw_gold": errata_report(ds, name)}
+
+
 def score_run_dir(
     path: Path,
     *,
     ds: LoadedDataset | None = None,
     data_path: str | None = None,
     wall_time_s: float | None = None,
+    errata: str | None = None,
 ) -> RunResults:
     """(Re)compute ``samples.jsonl`` and ``results.json`` from ``answers.jsonl``."""
     run_dir = RunDir(path)
@@ -71,6 +107,16 @@ def score_run_dir(
     wanted = spec.options.get("conversations")
     convs = [c for c in ds.conversations if not wanted or c.sample_id in wanted]
     answers = run_dir.done()
+    # Judged scores depend only on the stored prediction: keep them across rescoring.
+    previous_samples = (
+        {(r["task"], r["item_id"]): r for r in read_jsonl(run_dir.samples)}
+        if run_dir.samples.is_file()
+        else {}
+    )
+    previous_extra = {}
+    if run_dir.results.is_file():
+        old_results = json.loads(run_dir.results.read_text())
+        previous_extra = {k: v.get("extra", {}) for k, v in old_results.get("tasks", {}).items()}
     samples_all = []
     tasks = {}
     for name in spec.tasks:
@@ -82,8 +128,15 @@ def score_run_dir(
             **(spec.options.get("task_options") or {}).get(name, {}),
         }
         task_answers = {item_id: rec for (t, item_id), rec in answers.items() if t == name}
-        samples = task.score(convs, task_answers, options=options)
+        samples = _keep_judged(task.score(convs, task_answers, options=options), previous_samples)
         extra = answer_length_stats(samples, convs) if name == "qa" else {}
+        if "judges" in previous_extra.get(name, {}):
+            extra["judges"] = previous_extra[name]["judges"]
+        errata_name = errata or spec.options.get("errata")
+        if name == "qa" and errata_name:
+            samples, extra["errata"] = _with_errata(
+                task, ds, convs, samples, task_answers, options, errata_name
+            )
         tasks[name] = aggregate_task(
             samples,
             task=name,
@@ -122,9 +175,10 @@ def rescore_run(
     data_path: str | None = None,
     judge: str | None = None,
     judge_model: str | None = None,
+    errata: str | None = None,
 ) -> RunResults:
     """``memobench score RUN_DIR``: recompute scores with the current scoring code."""
-    results = score_run_dir(path, data_path=data_path)
+    results = score_run_dir(path, data_path=data_path, errata=errata)
     if judge is not None:
         from ..judge import add_judged_scores  # issue 8
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..data import Conversation, QACategory, QAItem
 from ..results import SampleRecord
+from ._abstention import abstention_scores
 from ._locomo_qa import official_recall, recall_at_k, score_qa
 
 #: Version of the QA scoring rules; bump when any per-item number can change.
@@ -41,6 +42,8 @@ def score_item(
     f1 = score_qa(text, qa.answer, qa.category) if text is not None else 0.0
     scores["f1"] = f1
     scores["missing"] = 1.0 if pred is None else 0.0
+    # Abstention in both directions, so "answer 'not mentioned' everywhere" cannot win.
+    scores.update(abstention_scores(text, cat))
     if pred is not None and pred.retrieved is not None:
         per_q = official_recall(list(pred.retrieved), qa.evidence_raw)
         scores["recall_official"] = per_q

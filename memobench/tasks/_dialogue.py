@@ -142,6 +142,10 @@ class DialogueTask:
         }
         return sorted(chosen, key=lambda i: order[(i.session_index, i.position)])
 
+    def due_after(self, conv: Conversation, item: TurnItem) -> int:
+        """Asked once the sessions before the turn's own are ingested: memory holds no future."""
+        return item.session_index - 1
+
     async def ask(
         self, agent: Any, conv: Conversation, item: TurnItem, *, options: dict[str, Any]
     ) -> dict[str, Any]:

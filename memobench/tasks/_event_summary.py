@@ -167,6 +167,10 @@ class EventSummaryTask:
         ]
         return items[:limit] if limit is not None else items
 
+    def due_after(self, conv: Conversation, item: EventItem) -> int:
+        """Asked once the window's last session is ingested, before any later one."""
+        return item.last
+
     async def ask(
         self, agent: Any, conv: Conversation, item: EventItem, *, options: dict[str, Any]
     ) -> dict[str, Any]:
@@ -174,8 +178,8 @@ class EventSummaryTask:
         extra: dict[str, Any] = {"speaker": item.speaker, "sessions": [item.first, item.last]}
         if hook is None:
             return {"prediction": "", "retrieved": None, "extra": {**extra, "unsupported": True}}
-        # Asked after ingestion, i.e. at the date of the last session.
-        now = max(s.date_time for s in conv.sessions)
+        # Asked right after the window's last session was ingested, at that session's date.
+        now = item.end
         text = await call(hook, item.speaker, start=item.start, end=item.end, now=now)
         return {"prediction": str(text or "").strip(), "retrieved": None, "extra": extra}
 

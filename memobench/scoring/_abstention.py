@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..results import SampleRecord
-from ..scoring._locomo_qa import is_abstention
+from ._locomo_qa import is_abstention
 
 ABSTENTION_KEYS = (
     "abstained",

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .._util.resources import resource_dir
 from ..data import Conversation, QAItem
-from ..datasets import LoadedDataset
+from ._dataset import LoadedDataset
 
 _FROZEN = ConfigDict(frozen=True, use_attribute_docstrings=True)
 
