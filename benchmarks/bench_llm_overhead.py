@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import subprocess
 import sys
 import time
@@ -29,6 +30,18 @@ async def run(base_url: str, calls: int, concurrency: int) -> float:
     elapsed = time.perf_counter() - start
     assert len(results) == calls and all(r.text for r in results)
     return elapsed
+
+
+def run_loop(coro):  # type: ignore[no-untyped-def]
+    """asyncio.run, on uvloop when it is installed (MEMOBENCH_UVLOOP=0 to compare)."""
+    if os.environ.get("MEMOBENCH_UVLOOP", "1") != "0":
+        try:
+            import uvloop
+
+            return uvloop.run(coro)
+        except ImportError:
+            pass
+    return asyncio.run(coro)
 
 
 def main() -> None:
@@ -56,7 +69,7 @@ def main() -> None:
         port = int(line.split()[1])
         meter = Meter()
         with use_meter(meter):
-            elapsed = asyncio.run(run(f"http://127.0.0.1:{port}/v1", args.calls, args.concurrency))
+            elapsed = run_loop(run(f"http://127.0.0.1:{port}/v1", args.calls, args.concurrency))
     finally:
         assert proc.stdin is not None
         proc.stdin.close()

@@ -89,6 +89,7 @@ def bench_rag_index(tmp: Path) -> None:
             agent = RagAgent(context=ctx, unit="dialog", top_k=5)
             for s in c.sessions:
                 await agent.ingest(s, now=s.date_time)
+            agent.flush()
         return time.perf_counter() - start
 
     first = asyncio.run(build("a"))

@@ -37,7 +37,9 @@ from ._common import console, data_path_option, fail
 @click.option(
     "--judge-model", default=None, help="Model spec of the judge, e.g. openai:gpt-4o-mini."
 )
-@click.option("--errata", default=None, help="Also score against corrected gold (errata/<NAME>.toml).")
+@click.option(
+    "--errata", default=None, help="Also score against corrected gold (errata/<NAME>.toml)."
+)
 def score(
     run_dir: str | None,
     dataset_name: str,

@@ -143,7 +143,11 @@ class Runner:
 
     def _context(self, conv: Conversation) -> AgentContext:
         work = self.run_dir.path / "agent_state" / conv.sample_id
+        # The endpoint limit must not be tighter than the run's own concurrency (it defaults to
+        # 16 per endpoint, which would silently halve a --concurrency 32 run).
         llm_options: dict[str, Any] = {}
+        if not self.config.model.startswith("local:"):  # one llama.cpp slot: keep its own limit
+            llm_options["max_concurrency"] = self.config.concurrency
         if self.config.base_url:
             llm_options["base_url"] = self.config.base_url
         annotations = conv.model_copy(update={"qa": ()})

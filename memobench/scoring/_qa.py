@@ -7,6 +7,7 @@ where it is not None (``aggregate_samples``); that is what makes rescoring and
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -32,10 +33,64 @@ class Prediction:
     """Kept in the sample record as is."""
 
 
+_MEMO: dict[tuple[object, ...], SampleRecord] = {}
+_MEMO_LOCK = threading.Lock()
+
+
+def _memo_key(
+    conv: Conversation, qa: QAItem, pred: Prediction | None, secondary: bool
+) -> tuple[object, ...]:
+    if pred is None:
+        return (
+            conv.sample_id,
+            qa.qa_id,
+            qa.answer,
+            qa.evidence_raw,
+            qa.evidence,
+            None,
+            None,
+            secondary,
+        )
+    return (
+        conv.sample_id,
+        qa.qa_id,
+        qa.answer,
+        qa.evidence_raw,
+        qa.evidence,
+        pred.text,
+        pred.retrieved,
+        secondary,
+    )
+
+
+def prescore(conv: Conversation, qa: QAItem, pred: Prediction) -> None:
+    """Score an answer as soon as it arrives (the runner calls this in a worker thread while
+    it waits on the model), so the final scoring pass finds the work done. Pure memoisation:
+    scores are identical, and rescoring in a new process recomputes everything."""
+    score_item(conv, qa, pred)
+
+
 def score_item(
     conv: Conversation, qa: QAItem, pred: Prediction | None, *, secondary: bool = True
 ) -> SampleRecord:
     """Score one question. A missing prediction scores 0 (and is marked missing)."""
+    key = _memo_key(conv, qa, pred, secondary)
+    with _MEMO_LOCK:
+        hit = _MEMO.get(key)
+    if hit is not None:
+        extra = dict(pred.extra) if pred is not None else {}
+        return hit.model_copy(update={"extra": extra})
+    record = _score_item(conv, qa, pred, secondary=secondary)
+    with _MEMO_LOCK:
+        if len(_MEMO) > 100_000:
+            _MEMO.clear()
+        _MEMO[key] = record
+    return record
+
+
+def _score_item(
+    conv: Conversation, qa: QAItem, pred: Prediction | None, *, secondary: bool = True
+) -> SampleRecord:
     cat = int(qa.category)
     text = pred.text if pred is not None else None
     scores: dict[str, float | None] = {}
@@ -56,8 +111,8 @@ def score_item(
         from .text._rouge import rouge_scores
 
         gold = qa.answer
-        scores["bleu1"] = bleu_scores(text, gold)["bleu1"]
-        scores["rougeL"] = rouge_scores(text, gold)["rougeL"]
+        scores["bleu1"] = bleu_scores(text, gold, which=("bleu1",))["bleu1"]
+        scores["rougeL"] = rouge_scores(text, gold, types=("rougeL",))["rougeL"]
     return SampleRecord(
         task="qa",
         item_id=qa.qa_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Sequence
 from typing import Any
@@ -9,14 +10,13 @@ from typing import Any
 from ..data import Conversation, QAItem
 from ..results import SampleRecord
 from ..scoring import QA_SCORING_VERSION, Prediction, score_predictions
+from ..scoring._qa import prescore
 from ._prompts import load_task_spec
 from ._qa_protocol import map_cat5_reply, render_question
 
 
 async def call(method: Any, *args: Any, **kwargs: Any) -> Any:
     """Call an agent method that may be sync or async (sync ones run in a worker thread)."""
-    import asyncio
-
     if inspect.iscoroutinefunction(method):
         return await method(*args, **kwargs)
     result = await asyncio.to_thread(method, *args, **kwargs)
@@ -53,9 +53,14 @@ class QATask:
         answer = await call(agent.answer, q, now=q.asked_at)
         reply = answer.text
         prediction = map_cat5_reply(reply, rendered.options) if rendered.options else reply
+        retrieved = answer.retrieved_ids()
+        # Score while other items wait on the model; the final pass reuses the result.
+        asyncio.get_running_loop().run_in_executor(
+            None, prescore, conv, item, Prediction(text=prediction, retrieved=retrieved)
+        )
         return {
             "prediction": prediction,
-            "retrieved": list(answer.retrieved_ids()) if answer.retrieved is not None else None,
+            "retrieved": list(retrieved) if retrieved is not None else None,
             "extra": {
                 "reply": reply,
                 "question_shown": q.text,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from memobench.runner import RunConfig, Runner
 
-AGENT = '''
+AGENT = """
 from memobench.agents import Answer
 
 class Clock:
@@ -30,16 +30,24 @@ class Clock:
     def summarize_events(self, speaker, *, start, end, now):
         Clock.log.append(("events", speaker, max(self.ingested)))
         return "nothing"
-'''
+"""
 
 
 def test_dialogue_turns_see_only_earlier_sessions(tmp_path: Path, data_dir: str) -> None:
     path = tmp_path / "clock.py"
     path.write_text(AGENT)
-    runner = Runner(RunConfig(agent=f"{path}:Clock", model="mock:unused", data_path=data_dir,
-                              conversations=("conv-30",), tasks=("qa", "dialogue", "event_summary"),
-                              limit=40, out=tmp_path / "run",
-                              task_options={"event_summary": {"sessions": "1-3"}}))
+    runner = Runner(
+        RunConfig(
+            agent=f"{path}:Clock",
+            model="mock:unused",
+            data_path=data_dir,
+            conversations=("conv-30",),
+            tasks=("qa", "dialogue", "event_summary"),
+            limit=40,
+            out=tmp_path / "run",
+            task_options={"event_summary": {"sessions": "1-3"}},
+        )
+    )
     runner.run()
     log = runner.factory.target.log  # type: ignore[attr-defined]
     dialogue = [e for e in log if e[0] == "dialogue"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import threading
 from datetime import datetime
 from typing import Any, Literal
 
@@ -43,6 +44,8 @@ class RagAgent:
         self.context, self.unit, self.top_k = context, unit, top_k
         self.chroma_host, self.chroma_port = chroma_host, chroma_port
         self._index: Any = None
+        self._pending: list[Any] = []
+        self._flush_lock = threading.Lock()
         self._summaries: list[tuple[str, str]] = []
         self._lock = asyncio.Lock()
 
@@ -103,14 +106,24 @@ class RagAgent:
             for uid, embedded, shown, ids in units
         ]
         async with self._lock:
+            self._pending.extend(nodes)
+
+    def flush(self) -> None:
+        """Index every pending unit now.
+
+        Units are buffered and indexed in one go before the first retrieval after ingestion:
+        full embedding batches and one Chroma insert instead of one small batch per session
+        (measured: about half the build time on locomo10, benchmarks/bench_runner.py).
+        """
+        with self._flush_lock:
             if self._index is None:
-                self._index = await asyncio.to_thread(self._build_index)
-            if nodes:
-                await asyncio.to_thread(self._index.insert_nodes, nodes)
+                self._index = self._build_index()
+            if self._pending:
+                nodes, self._pending = self._pending, []
+                self._index.insert_nodes(nodes)
 
     def retrieve(self, query: str, top_k: int | None = None) -> tuple[RetrievedItem, ...]:
-        if self._index is None:
-            return ()
+        self.flush()
         hits = self._index.as_retriever(similarity_top_k=top_k or self.top_k).retrieve(query)
         return tuple(
             RetrievedItem(

@@ -9,7 +9,9 @@ from .._context import AgentContext
 ANSWER_TOKENS = 32
 
 #: Context windows of known readers (tokens); the long-context baseline truncates to these.
-CONTEXT_WINDOWS = {"local:": 4096, "mock:": 1_000_000}
+# The embedded models serve 4,096 tokens; budgets are counted in cl100k tokens, which
+# undercount Gemma's tokenizer by ~7% on LoCoMo text (measured: 3,860 → 4,131), so keep slack.
+CONTEXT_WINDOWS = {"local:": 3_600, "mock:": 1_000_000}
 DEFAULT_WINDOW = 128_000
 
 

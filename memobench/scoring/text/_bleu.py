@@ -41,7 +41,9 @@ def _as_refs(reference: str | Sequence[str]) -> list[list[str]]:
     return [toks for toks in (bleu_tokenize(r) for r in refs) if toks]
 
 
-def bleu_scores(prediction: str, reference: str | Sequence[str]) -> dict[str, float]:
+def bleu_scores(
+    prediction: str, reference: str | Sequence[str], *, which: Sequence[str] = tuple(BLEU_WEIGHTS)
+) -> dict[str, float]:
     """Sentence BLEU-1 and BLEU-2 of ``prediction`` against one or several references.
 
     An empty prediction or no non-empty reference scores 0.0 (NLTK would warn or divide by
@@ -53,11 +55,11 @@ def bleu_scores(prediction: str, reference: str | Sequence[str]) -> dict[str, fl
     hyp = bleu_tokenize(prediction)
     refs = _as_refs(reference)
     if not hyp or not refs:
-        return dict.fromkeys(BLEU_WEIGHTS, 0.0)
+        return dict.fromkeys(which, 0.0)
     smooth = SmoothingFunction().method1
     return {
-        name: float(sentence_bleu(refs, hyp, weights=w, smoothing_function=smooth))
-        for name, w in BLEU_WEIGHTS.items()
+        name: float(sentence_bleu(refs, hyp, weights=BLEU_WEIGHTS[name], smoothing_function=smooth))
+        for name in which
     }
 
 
