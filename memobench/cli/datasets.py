@@ -68,13 +68,9 @@ def inspect(name_or_path: str, data_path: str | None, as_json: bool, quirks: boo
 
     ds = load_dataset_or_fail(name_or_path, data_path)
     stats = [conversation_stats(c) for c in ds.conversations]
-    quality = None
-    try:
-        from ..datasets._quality import quality_report
+    from ..datasets import quality_report
 
-        quality = quality_report(ds)
-    except ImportError:
-        pass
+    quality = quality_report(ds)
     if as_json:
         out = {
             "name": ds.name,
@@ -83,7 +79,7 @@ def inspect(name_or_path: str, data_path: str | None, as_json: bool, quirks: boo
             "totals": ds.counts(),
             "conversations": [s.model_dump() for s in stats],
             "quirks": ds.report.counts(),
-            "quality": quality.model_dump() if quality is not None else None,
+            "quality": quality.model_dump(mode="json"),
         }
         json.dump(out, sys.stdout, indent=2)
         click.echo()
@@ -145,7 +141,6 @@ def inspect(name_or_path: str, data_path: str | None, as_json: bool, quirks: boo
                 "image_without_query",
             }:
                 con.print(f"  {q.kind}: {q.sample_id} {q.where} {q.detail}", markup=False)
-    if quality is not None:
-        con.print(f"quality report: {'passed' if quality.passed else 'FAILED'}")
-        for p in getattr(quality, "problems", []):
-            con.print(f"  problem: {p}", markup=False)
+    con.print(quality.render(), markup=False)
+    if not quality.passed:
+        sys.exit(1)

@@ -37,7 +37,21 @@ def leaderboard() -> None:
     help="How paired-test p-values are computed.",
 )
 @click.option("--n-resamples", default=5000, show_default=True)
-def build(run_dirs: tuple[str, ...], output: str, seed: int, method: str, n_resamples: int) -> None:
+@click.option(
+    "--calibration",
+    "calibrations",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A `memobench judge calibrate` report: shows each judge's false-positive rate.",
+)
+def build(
+    run_dirs: tuple[str, ...],
+    output: str,
+    seed: int,
+    method: str,
+    n_resamples: int,
+    calibrations: tuple[str, ...],
+) -> None:
     """Build a leaderboard from RUN_DIRS (refuses runs that are not comparable)."""
     from .._util import atomic_write_text
     from ..leaderboard import IncompatibleRunsError, build_leaderboard
@@ -50,6 +64,7 @@ def build(run_dirs: tuple[str, ...], output: str, seed: int, method: str, n_resa
             base_dir=out.parent,
             method=method,
             n_resamples=n_resamples,  # type: ignore[arg-type]
+            calibrations=calibrations,
         )
     except (IncompatibleRunsError, FileNotFoundError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc

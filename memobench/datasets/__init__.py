@@ -12,6 +12,7 @@ from ._errata import (
 from ._errors import ChecksumError, DatasetFormatError, DatasetNotFoundError
 from ._locomo import DATE_FORMAT, clean_evidence, parse_date_time, read_locomo_json
 from ._manifest import DatasetManifest, ExpectedCounts, builtin_manifest, read_manifest
+from ._quality import QualityReport, quality_report
 from ._report import QUIRK_ACTIONS, LoadReport, Quirk
 from ._resolve import ENV_DATA_DIR, cache_data_dir, download_dataset, find_dataset_file
 
@@ -35,6 +36,7 @@ __all__ = [
     "ExpectedCounts",
     "LoadReport",
     "LoadedDataset",
+    "QualityReport",
     "Quirk",
     "apply_errata",
     "builtin_manifest",
@@ -49,6 +51,7 @@ __all__ = [
     "load_errata",
     "locomo10",
     "parse_date_time",
+    "quality_report",
     "read_locomo_json",
     "read_manifest",
 ]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 from .._util import canonical_json
 from .._version import __version__
@@ -20,6 +22,7 @@ from ._schema import (
     FLAG_DIFFERENT_READER,
     Comparison,
     DatasetInfo,
+    JudgeInfo,
     Leaderboard,
     LeaderboardEntry,
     TaskInfo,
@@ -72,6 +75,40 @@ def _labels(runs: Sequence[LoadedRun]) -> dict[str, str]:
     return labels
 
 
+def _calibration_index(paths: Iterable[str | Path]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """(mode, model, prompt sha256) → calibrated rates, from ``memobench judge calibrate`` files."""
+    index: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for path in paths:
+        report = json.loads(Path(path).read_text(encoding="utf-8"))
+        for j in report.get("judges", []):
+            index[(j["judge"], j["model"], j["prompt_sha256"])] = j
+    return index
+
+
+def _judges(
+    res: Any, calibration: dict[tuple[str, str, str], dict[str, Any]]
+) -> dict[str, JudgeInfo]:
+    qa = res.tasks.get("qa")
+    out: dict[str, JudgeInfo] = {}
+    for key, info in sorted(((qa.extra.get("judges") if qa else None) or {}).items()):
+        mode, model, sha = (
+            info.get("mode", key),
+            info.get("model", ""),
+            info.get("prompt_sha256", ""),
+        )
+        cal = calibration.get((mode, model, sha), {})
+        out[key] = JudgeInfo(
+            mode=mode,
+            model=model,
+            prompt_sha256=sha,
+            k=info.get("k", 1),
+            n_errors=info.get("n_errors", 0),
+            fpr=cal.get("fpr"),
+            tpr=cal.get("tpr"),
+        )
+    return out
+
+
 def build_leaderboard(
     run_dirs: Iterable[str | Path],
     *,
@@ -80,6 +117,7 @@ def build_leaderboard(
     method: PairedMethod = "permutation",
     n_resamples: int = 5000,
     created_at: str | None = None,
+    calibrations: Iterable[str | Path] = (),
 ) -> Leaderboard:
     """Merge runs into a leaderboard, refusing incomparable ones.
 
@@ -87,6 +125,8 @@ def build_leaderboard(
     default: the current directory). Raises :class:`IncompatibleRunsError` when dataset sha256,
     a task's version, scoring version or main metric differ between runs.
     """
+    calibrations = list(calibrations)
+    calibration = _calibration_index(calibrations)
     runs = [load_run(d) for d in run_dirs]
     if not runs:
         raise ValueError("build_leaderboard needs at least one run directory")
@@ -167,6 +207,7 @@ def build_leaderboard(
                 ),
                 smoke_test=res.smoke_test,
                 flags=flags,
+                judges=_judges(res, calibration),
             )
         )
 
@@ -217,6 +258,10 @@ def build_leaderboard(
         majority_prompt_hashes=runs_prompt_hashes(runs, majority_prompts),
         entries=entries,
         comparisons=comparisons,
+        calibrations=[
+            Path(os.path.relpath(Path(c).resolve(), base.resolve())).as_posix()
+            for c in calibrations
+        ],
     )
 
 

@@ -18,7 +18,34 @@ LOCOMO_CATEGORIES = {
 }
 #: The LoCoMo paper's column order.
 PAPER_ORDER = ("4", "1", "2", "3", "5")
-_METRIC_TITLES = {"f1_cat1_4": "overall cat 1–4"}
+_METRIC_TITLES = {
+    "f1_cat1_4": "overall cat 1–4",
+    "abstain_on_unanswerable": "abstention recall (5)",
+    "false_abstention": "false abstention (1–4)",
+    "f1_errata": "F1 errata-corrected",
+}
+#: Columns a view shows per task (every metric stays in the JSON); judged scores always show.
+SHOWN_METRICS: dict[str, tuple[str, ...]] = {
+    "qa": ("f1_cat1_4", "recall", "abstain_on_unanswerable", "false_abstention", "f1_errata"),
+    "event_summary": ("rouge1", "rouge2", "rougeL", "fact_precision_emb", "fact_recall_emb"),
+    "dialogue": ("bleu1", "bleu2", "rougeL", "bertscore_f1", "mm_relevance"),
+}
+
+
+def _shown(task: str, keys: set[str], main: str) -> list[str]:
+    wanted = SHOWN_METRICS.get(task)
+    chosen = keys if wanted is None else {k for k in keys if k in wanted or "judge" in k}
+    order = {k: i for i, k in enumerate(wanted or ())}
+    return sorted(chosen - {main}, key=lambda k: (order.get(k, len(order)), k))
+
+
+def judge_text(e: LeaderboardEntry) -> str:
+    """``strict: openai:gpt-4o-mini #1a2b3c FPR 12.0%`` for each judge of the entry."""
+    parts = []
+    for info in e.judges.values():
+        fpr = "FPR not calibrated" if info.fpr is None else f"FPR {100 * info.fpr:.1f}%"
+        parts.append(f"{info.mode}: {info.model} #{info.prompt_sha256[:6]} {fpr}")
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -81,12 +108,15 @@ def task_view(board: Leaderboard, task: str) -> TaskView:
     entries = [e for e in board.entries if task in e.tasks]
     cats = {c for e in entries for c in e.tasks[task].by_category}
     ordered_cats = [c for c in PAPER_ORDER if c in cats] + sorted(cats - set(PAPER_ORDER))
-    others = sorted({k for e in entries for k in e.tasks[task].metrics} - {main})
+    others = _shown(task, {k for e in entries for k in e.tasks[task].metrics}, main)
+    with_judges = task == "qa" and any(e.judges for e in entries)
     columns = [Column("rank", "#", "text"), Column("agent", "agent", "text")]
     columns += [Column("reader", "reader", "text")]
     columns += [Column(f"cat{c}", category_title(c), "score") for c in ordered_cats]
     columns += [Column("overall", f"overall {main} [95% CI]", "score")]
     columns += [Column(f"m:{k}", _METRIC_TITLES.get(k, k), "score") for k in others]
+    if with_judges:
+        columns += [Column("judges", "judge (model, prompt, false-positive rate)", "text")]
     columns += [
         Column("memory_gain", "memory gain", "delta"),
         Column("gap_to_oracle", "gap to oracle", "delta"),
@@ -113,5 +143,7 @@ def task_view(board: Leaderboard, task: str) -> TaskView:
             row[f"cat{c}"] = _score_cell(cat_metrics.get(main) or cat_metrics.get(cat_key))
         for k in others:
             row[f"m:{k}"] = _score_cell(scores.metrics.get(k))
+        if with_judges:
+            row["judges"] = Cell(judge_text(e), judge_text(e) or "–")
         view.rows.append(row)
     return view

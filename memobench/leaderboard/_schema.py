@@ -55,6 +55,26 @@ class TaskScores(BaseModel):
     """The ``oracle`` entry's main metric minus this one; None without such an entry."""
 
 
+class JudgeInfo(BaseModel):
+    """A judge whose scores an entry carries, and how often it accepts wrong answers."""
+
+    model_config = _FROZEN
+    mode: str
+    """``strict`` or ``lenient``."""
+    model: str
+    """Judge model spec."""
+    prompt_sha256: str
+    """sha256 of the judge prompt."""
+    k: int = 1
+    """Judgments per answer."""
+    n_errors: int = 0
+    """Answers the judge could not label (left out, never counted correct)."""
+    fpr: float | None = None
+    """False-positive rate on the calibration decoys (None: not calibrated)."""
+    tpr: float | None = None
+    """True-positive rate on the calibration decoys."""
+
+
 class LeaderboardEntry(BaseModel):
     """One run as a leaderboard row."""
 
@@ -95,6 +115,8 @@ class LeaderboardEntry(BaseModel):
     """Made with the embedded toy model: not a reportable number."""
     flags: list[str] = Field(default_factory=list)
     """Deviations from the majority: ``different_reader``, ``different_prompt``."""
+    judges: dict[str, JudgeInfo] = Field(default_factory=dict)
+    """QA judges (key = score name such as ``judge_strict``) with calibration, when attached."""
 
 
 class Comparison(BaseModel):
@@ -146,4 +168,6 @@ class Leaderboard(BaseModel):
     entries: list[LeaderboardEntry]
     """Rows, best first."""
     comparisons: list[Comparison] = Field(default_factory=list)
+    calibrations: list[str] = Field(default_factory=list)
+    """Judge calibration reports used for the FPR columns (paths relative to this file)."""
     """Paired tests between every two entries, per task."""

@@ -127,6 +127,7 @@ def verify_leaderboard(path: str | Path) -> list[str]:
             method=board.comparison_method,
             n_resamples=board.n_resamples,
             created_at=board.created_at,
+            calibrations=[base / c for c in board.calibrations],
         )
     except (OSError, ValueError) as exc:
         return [*problems, f"{path.name}: cannot rebuild from the runs: {exc}"]
