@@ -7,12 +7,11 @@ import json
 from pathlib import Path
 
 from .._util.files import atomic_write_text
-from ..datasets import LoadedDataset, load_dataset
+from ..datasets import LoadedDataset
 from ..leaderboard import load_samples
 from ..llm import LLMClient, Meter, phase, use_meter
 from ..results import RunResults, RunSpec, SampleRecord, aggregate_task
-from ..runner import RunDir, score_run_dir
-from ..runner._score import _usage_report
+from ..runner import RunDir, load_run_dataset, score_run_dir, usage_report
 from ..scoring._locomo_qa import gold_for_scoring
 from ._judge import Judge, JudgeItem, run_spread, truncate_words
 
@@ -24,19 +23,6 @@ def judge_score_key(mode: str, max_answer_words: int | None = None) -> str:
     """``judge_strict``; length-capped scores get their own key (``judge_strict_w10``) so
     capped and uncapped numbers sit side by side instead of overwriting each other."""
     return f"judge_{mode}" + (f"_w{max_answer_words}" if max_answer_words else "")
-
-
-def _load_run_dataset(spec: RunSpec, data_path: str | None) -> LoadedDataset:
-    # Same resolution as score_run_dir so gold answers match what the run was scored against.
-    source = (
-        spec.dataset.path
-        if spec.dataset.path and Path(spec.dataset.path).is_file()
-        else spec.dataset.name
-    )
-    ds = load_dataset(source, data_path=data_path, dedupe=bool(spec.options.get("dedupe")))
-    if ds.sha256 != spec.dataset.sha256:
-        raise ValueError(f"dataset sha256 {ds.sha256} differs from the run's {spec.dataset.sha256}")
-    return ds
 
 
 def add_judged_scores(
@@ -65,7 +51,7 @@ def add_judged_scores(
         raise FileNotFoundError(f"{path} is not a run directory (no header.json)")
     spec = RunSpec.model_validate(header["spec"])
     if ds is None:
-        ds = _load_run_dataset(spec, data_path)
+        ds = load_run_dataset(spec, data_path)
     if not run_dir.samples.is_file() or not run_dir.results.is_file():
         score_run_dir(path, ds=ds)
     judge_ = Judge(judge, judge_model, k=k)
@@ -134,7 +120,7 @@ def add_judged_scores(
         extra={**old.extra, "judges": judges},
     )
     results = results.model_copy(
-        update={"tasks": {**results.tasks, "qa": qa}, "usage": _usage_report(run_dir)}
+        update={"tasks": {**results.tasks, "qa": qa}, "usage": usage_report(run_dir)}
     )
     atomic_write_text(run_dir.results, results.model_dump_json(indent=2))
     return results

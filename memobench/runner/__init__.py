@@ -3,7 +3,7 @@
 from ._config import DEFAULT_MODEL, RunConfig
 from ._run import RunConflictError, Runner, baseline_config, run
 from ._rundir import RunDir
-from ._score import rescore_run, score_run_dir
+from ._score import load_run_dataset, rescore_run, score_run_dir, usage_report
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -12,7 +12,9 @@ __all__ = [
     "RunDir",
     "Runner",
     "baseline_config",
+    "load_run_dataset",
     "rescore_run",
     "run",
     "score_run_dir",
+    "usage_report",
 ]

@@ -15,7 +15,7 @@ from ..results import PhaseUsageReport, RunResults, RunSpec, aggregate_task
 from ._rundir import RunDir
 
 
-def _usage_report(run_dir: RunDir) -> dict[str, PhaseUsageReport]:
+def usage_report(run_dir: RunDir) -> dict[str, PhaseUsageReport]:
     report = run_dir.total_meter().report()
 
     def conv(row: UsageRow) -> PhaseUsageReport:
@@ -44,6 +44,19 @@ def answer_length_stats(samples: list[Any], conversations: Any) -> dict[str, Any
     ]
     mean = lambda xs: (sum(xs) / len(xs)) if xs else None  # noqa: E731
     return {"mean_prediction_words": mean(pred_words), "mean_gold_words": mean(gold_words)}
+
+
+def load_run_dataset(spec: RunSpec, data_path: str | None = None) -> LoadedDataset:
+    """The dataset a run was made on (its recorded path, else its name), checked by sha256."""
+    source = (
+        spec.dataset.path
+        if spec.dataset.path and Path(spec.dataset.path).is_file()
+        else spec.dataset.name
+    )
+    ds = load_dataset(source, data_path=data_path, dedupe=bool(spec.options.get("dedupe")))
+    if ds.sha256 != spec.dataset.sha256:
+        raise ValueError(f"dataset sha256 {ds.sha256} differs from the run's {spec.dataset.sha256}")
+    return ds
 
 
 def _keep_judged(samples: list[Any], previous: dict[tuple[str, str], dict[str, Any]]) -> list[Any]:
@@ -96,13 +109,8 @@ def score_run_dir(
         raise FileNotFoundError(f"{path} is not a run directory (no header.json)")
     spec = RunSpec.model_validate(header["spec"])
     if ds is None:
-        source = (
-            spec.dataset.path
-            if spec.dataset.path and Path(spec.dataset.path).is_file()
-            else spec.dataset.name
-        )
-        ds = load_dataset(source, data_path=data_path, dedupe=bool(spec.options.get("dedupe")))
-    if ds.sha256 != spec.dataset.sha256:
+        ds = load_run_dataset(spec, data_path)
+    elif ds.sha256 != spec.dataset.sha256:
         raise ValueError(f"dataset sha256 {ds.sha256} differs from the run's {spec.dataset.sha256}")
     wanted = spec.options.get("conversations")
     convs = [c for c in ds.conversations if not wanted or c.sample_id in wanted]
@@ -154,7 +162,7 @@ def score_run_dir(
         spec=spec,
         provenance=Provenance.model_validate(header["provenance"]),
         tasks=tasks,
-        usage=_usage_report(run_dir),
+        usage=usage_report(run_dir),
         smoke_test=bool(header.get("smoke_test")),
         wall_time_s=wall_time_s if wall_time_s is not None else previous.get("wall_time_s"),
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..data import Conversation, Session, Turn
 from ..results import SampleRecord
-from ._prompts import load_task_spec
+from ._prompts import VersionedTask, load_task_spec
 from ._qa_task import call
 
 TASK = "dialogue"
@@ -106,17 +106,10 @@ def clean_turn(reply: str) -> str:
     return text.strip()
 
 
-class DialogueTask:
+class DialogueTask(VersionedTask):
     name = TASK
     scoring_version = DIALOGUE_SCORING_VERSION
     main_metric = "rougeL"
-
-    @property
-    def version(self) -> str:
-        return load_task_spec(TASK).version
-
-    def prompt_hashes(self) -> dict[str, str]:
-        return load_task_spec(TASK).prompt_hashes()
 
     def items(
         self, conv: Conversation, *, limit: int | None, options: dict[str, Any]

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..data import Conversation, Session
 from ..results import SampleRecord
-from ._prompts import load_task_spec
+from ._prompts import VersionedTask, load_task_spec
 from ._qa_task import call
 
 TASK = "event_summary"
@@ -133,17 +133,10 @@ def is_none_reply(reply: str) -> bool:
     return reply.strip().strip(".\"'").lower() in {"", "none", "no new events", "n/a"}
 
 
-class EventSummaryTask:
+class EventSummaryTask(VersionedTask):
     name = TASK
     scoring_version = EVENT_SCORING_VERSION
     main_metric = "fact_f1_emb"
-
-    @property
-    def version(self) -> str:
-        return load_task_spec(TASK).version
-
-    def prompt_hashes(self) -> dict[str, str]:
-        return load_task_spec(TASK).prompt_hashes()
 
     def items(
         self, conv: Conversation, *, limit: int | None, options: dict[str, Any]

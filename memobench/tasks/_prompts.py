@@ -62,3 +62,16 @@ def load_task_spec(task: str) -> TaskSpec:
         description=meta.get("description", ""),
         prompts=prompts,
     )
+
+
+class VersionedTask:
+    """Mixin: a task whose version and prompt hashes come from ``tasks/<name>/task.toml``."""
+
+    name: str
+
+    @property
+    def version(self) -> str:
+        return load_task_spec(self.name).version
+
+    def prompt_hashes(self) -> dict[str, str]:
+        return load_task_spec(self.name).prompt_hashes()

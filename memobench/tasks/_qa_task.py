@@ -11,7 +11,7 @@ from ..data import Conversation, QAItem
 from ..results import SampleRecord
 from ..scoring import QA_SCORING_VERSION, Prediction, score_predictions
 from ..scoring._qa import prescore
-from ._prompts import load_task_spec
+from ._prompts import VersionedTask
 from ._qa_protocol import map_cat5_reply, render_question
 
 
@@ -25,17 +25,10 @@ async def call(method: Any, *args: Any, **kwargs: Any) -> Any:
     return result
 
 
-class QATask:
+class QATask(VersionedTask):
     name = "qa"
     scoring_version = QA_SCORING_VERSION
     main_metric = "f1"
-
-    @property
-    def version(self) -> str:
-        return load_task_spec("qa").version
-
-    def prompt_hashes(self) -> dict[str, str]:
-        return load_task_spec("qa").prompt_hashes()
 
     def items(
         self, conv: Conversation, *, limit: int | None, options: dict[str, Any]

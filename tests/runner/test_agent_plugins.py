@@ -99,3 +99,36 @@ def test_unknown_agent_suggests_names(data_dir: str) -> None:
     )
     assert result.exit_code != 0
     assert "Did you mean: rag" in str(result.exception) + result.output
+
+
+def test_documented_external_memory_example_runs(tmp_path: Path, data_dir: str) -> None:
+    from memobench.llm import MockBackend
+
+    MockBackend.script("reader", lambda p: "Not mentioned" if "(a)" in p else "7 May 2023")
+    example = Path(__file__).resolve().parents[2] / "examples" / "external_memory_agent.py"
+    out = tmp_path / "ext"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--agent",
+            f"{example}:ExternalMemoryAgent",
+            "--model",
+            "mock:reader",
+            "--data-path",
+            data_dir,
+            "--conversations",
+            "conv-30",
+            "--limit",
+            "10",
+            "--top-k",
+            "3",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    samples = [json.loads(x) for x in (out / "samples.jsonl").read_text().splitlines()]
+    assert all(len(s["retrieved"]) <= 3 for s in samples)
+    assert any(s["scores"].get("recall", 0) > 0 for s in samples)  # keyword search finds evidence
+    MockBackend.reset()
