@@ -86,3 +86,42 @@ def test_entry_point_plugin_is_discovered(tmp_path: Path, monkeypatch: pytest.Mo
     assert registry.source("echo/v1") == "entry point (memobench-echo)"
     cls = registry.get("echo/v1")
     assert cls.__name__ == "EchoAgent" and "memobench_echo" in sys.modules
+
+
+def test_missing_observations_are_generated_with_the_reader(tmp_path: Path) -> None:
+    """Datasets without observations (e.g. a user's own) still run RAG over observations."""
+    import json
+
+    data = tmp_path / "gen.json"
+    generate_procedural(ProceduralConfig(conversations=1, sessions=3, turns=6, seed=1), data)
+    raw = json.loads(data.read_text())
+    for sample in raw:
+        sample.pop("observation", None)
+    data.write_text(json.dumps(raw))
+
+    def reply(prompt: str) -> str:
+        if (
+            "OBSERVATIONS:" in prompt
+        ):  # tasks/qa/observations.txt asks for "<speaker>: <fact> [<id>]"
+            first = prompt.split("[D", 1)[1].split("]", 1)[0]
+            return f"Someone: said the first thing [D{first}]\nnot an observation line"
+        return "yes"
+
+    MockBackend.script("obs", reply)
+    res = Runner(
+        RunConfig(
+            agent="rag",
+            dataset=str(data),
+            model="mock:obs",
+            limit=4,
+            agent_config={"unit": "observation", "top_k": 2},
+            out=tmp_path / "run",
+        )
+    ).run()
+    samples = [json.loads(x) for x in (tmp_path / "run" / "samples.jsonl").read_text().splitlines()]
+    # One generated observation per session, each citing that session's first turn.
+    assert all(set(s["retrieved"]) <= {"D1:1", "D2:1", "D3:1"} for s in samples)
+    assert all(len(s["retrieved"]) == 2 for s in samples)
+    usage = res.usage["ingest"]
+    assert usage.calls == 3  # one extraction call per session, metered as ingestion
+    MockBackend.reset()
