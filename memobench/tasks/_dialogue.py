@@ -101,6 +101,8 @@ def turn_prompt(context: Any, *, memory: str = "") -> str:
 def clean_turn(reply: str) -> str:
     """Strip the closing quote the prompt's open quote invites."""
     text = reply.strip()
+    if text.startswith('"'):  # a chat model may repeat the opening quote
+        text = text[1:]
     if '"' in text:
         text = text.split('"', 1)[0]
     return text.strip()

@@ -81,5 +81,10 @@ class LongContextAgent:
         budget = context_budget(self.context.reader_spec) - count_tokens(turn_prompt(context))
         memory = truncate_recent(prior_session(context.session, self.sessions), max(budget, 0))
         return clean_turn(
-            await read(self.context, turn_prompt(context, memory=memory), max_tokens=TURN_TOKENS)
+            await read(
+                self.context,
+                turn_prompt(context, memory=memory),
+                max_tokens=TURN_TOKENS,
+                continuation=True,
+            )
         )

@@ -174,5 +174,10 @@ class RagAgent:
         )
         memory = "\n".join(i.text for i in items)
         return clean_turn(
-            await read(self.context, turn_prompt(context, memory=memory), max_tokens=TURN_TOKENS)
+            await read(
+                self.context,
+                turn_prompt(context, memory=memory),
+                max_tokens=TURN_TOKENS,
+                continuation=True,
+            )
         )

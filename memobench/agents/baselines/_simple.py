@@ -43,7 +43,11 @@ class NoMemoryAgent:
 
     async def next_turn(self, context: DialogueContext, *, now: datetime) -> str:
         """The current session so far only (LoCoMo's "previous turns" base setting)."""
-        return clean_turn(await read(self.context, turn_prompt(context), max_tokens=TURN_TOKENS))
+        return clean_turn(
+            await read(
+                self.context, turn_prompt(context), max_tokens=TURN_TOKENS, continuation=True
+            )
+        )
 
 
 class OracleAgent:
@@ -98,5 +102,10 @@ class OracleAgent:
         budget = context_budget(self.context.reader_spec) - count_tokens(turn_prompt(context))
         memory = truncate_recent(prior_session(context.session, self.gold.sessions), max(budget, 0))
         return clean_turn(
-            await read(self.context, turn_prompt(context, memory=memory), max_tokens=TURN_TOKENS)
+            await read(
+                self.context,
+                turn_prompt(context, memory=memory),
+                max_tokens=TURN_TOKENS,
+                continuation=True,
+            )
         )

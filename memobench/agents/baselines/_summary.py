@@ -65,5 +65,10 @@ class SummaryAgent:
         budget = context_budget(self.context.reader_spec) - count_tokens(turn_prompt(context))
         memory = self._memory(earlier, max(budget, 0))
         return clean_turn(
-            await read(self.context, turn_prompt(context, memory=memory), max_tokens=TURN_TOKENS)
+            await read(
+                self.context,
+                turn_prompt(context, memory=memory),
+                max_tokens=TURN_TOKENS,
+                continuation=True,
+            )
         )
