@@ -91,6 +91,20 @@ def gguf_path(name: str) -> Path:
     raise LocalModelUnavailable(f"unknown local model {name!r}")
 
 
+def _die_with_parent() -> None:
+    """Runs in the server child before exec: ask Linux to SIGTERM it when memobench dies.
+
+    ``atexit`` covers normal exits, not a SIGTERM/SIGKILL of memobench (a killed run); without
+    this the 0.5 GB llama.cpp server would outlive it.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -152,6 +166,7 @@ class LocalServer:
                     stdout=log_file,
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
+                    preexec_fn=_die_with_parent,
                 )
             self._wait_ready(log_path)
             self.startup_s = time.perf_counter() - start

@@ -29,3 +29,33 @@ async def test_local_gemma_completes_and_reuses_server():
     )
     assert chat.finish_reason in {"stop", "length"}
     assert server.proc.pid == pid  # one server per process, reused
+
+
+def test_local_server_dies_with_a_killed_parent(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A SIGKILLed memobench (a killed run) must not leave its llama.cpp server behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "from memobench.llm import get_llm; c = get_llm('local:gemma3-270m');"
+        "print(c.complete_sync('Hi').text, flush=True); import time; time.sleep(60)"
+    )
+    env = {**os.environ, "MEMOBENCH_CACHE_DIR": str(tmp_path)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    children = subprocess.run(
+        ["pgrep", "-f", "llama_cpp.server", "-P", str(proc.pid)], capture_output=True, text=True
+    ).stdout.split()
+    assert len(children) == 1
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 10
+    while os.path.exists(f"/proc/{children[0]}") and time.time() < deadline:
+        time.sleep(0.2)
+    assert not os.path.exists(f"/proc/{children[0]}")
