@@ -132,6 +132,13 @@ def generate(
         f"wrote {manifest.conversations} conversation(s) to {out} "
         f"(sha256 {manifest.data_sha256[:12]}, {time.perf_counter() - start:.1f}s)"
     )
+    if manifest.conversations == 0:
+        click.echo(
+            "Error: no conversation could be generated; the model never gave usable output "
+            "(the embedded toy model cannot write JSON: use --model openai:<model>, or --procedural)",
+            err=True,
+        )
+        sys.exit(1)
     if check:
         from memobench.datasets import load_dataset
         from memobench.datasets._quality import quality_report

@@ -212,6 +212,10 @@ def quality_report(
                 detail=f"{quirk.where} {quirk.detail}",
             )
         )
+    if not dataset.conversations:
+        problems.append(
+            Problem(severity="error", kind="empty", sample_id="-", detail="no conversations")
+        )
     problems.sort(key=lambda p: p.severity != "error")
     totals = {
         "sessions": sum(c.sessions for c in convs),

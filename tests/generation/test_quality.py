@@ -76,3 +76,41 @@ def test_cli_procedural_check(tmp_path):
         ],
     )
     assert bad.exit_code == 2 and "--days" in bad.output
+
+
+def test_empty_dataset_fails_quality(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from memobench.datasets import load_dataset, quality_report
+
+    path = tmp_path / "empty.json"
+    path.write_text("[]")
+    report = quality_report(load_dataset(path))
+    assert not report.passed and report.errors[0].kind == "empty"
+
+
+def test_generation_that_yields_nothing_exits_nonzero(tmp_path, locomo_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from memobench.cli import cli
+    from memobench.llm import MockBackend
+
+    MockBackend.script("nojson", lambda prompt: "I would rather not write JSON.")
+    personas = locomo_path.parents[1] / "msc" / "msc_personas_all.json"
+    res = CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            "--model",
+            "mock:nojson",
+            "--conversations",
+            "1",
+            "--sessions",
+            "1",
+            "--personas",
+            str(personas),
+            "--out",
+            str(tmp_path / "g.json"),
+        ],
+    )
+    assert res.exit_code == 1
+    assert "no conversation could be generated" in res.output
+    MockBackend.reset()
