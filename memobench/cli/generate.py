@@ -37,7 +37,11 @@ import click
     help="Procedural: target tokens per conversation (words x 1.3); adds sessions.",
 )
 @click.option("--check", is_flag=True, help="Print the quality report; exit 1 if it fails.")
-@click.option("--model", default="local:gemma3-270m", show_default=True, help="LLM mode model.")
+@click.option(
+    "--model",
+    default=None,
+    help="LLM mode: a model that writes JSON reliably, e.g. openai:gpt-4o-mini (required).",
+)
 @click.option("--base-url", default=None, help="OpenAI-compatible endpoint for openai: specs.")
 @click.option(
     "--personas",
@@ -71,7 +75,7 @@ def generate(
     seed: int,
     tokens: int | None,
     check: bool,
-    model: str,
+    model: str | None,
     base_url: str | None,
     personas: str | None,
     concurrency: int,
@@ -110,6 +114,13 @@ def generate(
     else:
         if tokens is not None:
             raise click.UsageError("--tokens is only supported with --procedural")
+        if model is None:
+            # No default: the embedded toy model never writes usable JSON (measured: 0 of 1
+            # conversations after 136 s), so a silent default would only waste time.
+            raise click.UsageError(
+                "LLM mode needs --model SPEC (e.g. openai:gpt-4o-mini with --base-url), "
+                "or use --procedural"
+            )
         persona_file = personas or default_persona_file()
         if persona_file is None:
             raise click.UsageError("no persona file: pass --personas or set MEMOBENCH_DATA_DIR")
