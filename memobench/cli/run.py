@@ -68,6 +68,13 @@ def _parse_option(values: tuple[str, ...]) -> dict[str, object]:
     metavar="KEY=VALUE",
     help="Any agent option (JSON values), e.g. max_context_tokens=16000.",
 )
+@click.option(
+    "--task-option",
+    "task_option_items",
+    multiple=True,
+    metavar="TASK.KEY=VALUE",
+    help="A task option (JSON value), e.g. dialogue.max_items=20 or event_summary.sessions='\"1-5\"'.",
+)
 @click.option("--conversations", help="Comma-separated conversation ids, e.g. conv-26,conv-30.")
 @click.option("--limit", type=int, help="At most N items per task per conversation.")
 @click.option(
@@ -99,6 +106,7 @@ def run(
     chroma_host: str | None,
     chroma_port: int,
     agent_options: tuple[str, ...],
+    task_option_items: tuple[str, ...],
     conversations: str | None,
     limit: int | None,
     protocol: str,
@@ -115,6 +123,12 @@ def run(
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
     agent_config = _parse_option(agent_options)
+    task_options: dict[str, dict[str, object]] = {}
+    for key, value in _parse_option(task_option_items).items():
+        task, sep, name = key.partition(".")
+        if not sep or task not in ("qa", "event_summary", "dialogue"):
+            raise click.BadParameter(f"{key!r} is not TASK.KEY", param_hint="--task-option")
+        task_options.setdefault(task, {})[name] = value
     if top_k is not None:
         agent_config["top_k"] = top_k
     if unit is not None:
@@ -137,6 +151,7 @@ def run(
         concurrency=concurrency,
         out=Path(out) if out else None,
         dedupe=dedupe,
+        task_options=task_options,
     )
     try:
         runner = Runner(config)
