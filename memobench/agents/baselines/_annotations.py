@@ -27,7 +27,7 @@ async def session_observations(context: AgentContext, session: Session) -> tuple
         .prompt("observations")
         .render(date=session.date_time_raw, session=session_block(session, with_ids=True))
     )
-    reply = await read(context, prompt, max_tokens=500)
+    reply = await read(context, prompt, max_tokens=500, multiline=True)
     known = {t.dia_id for t in session.turns}
     out = []
     for line in reply.splitlines():
@@ -66,4 +66,4 @@ async def session_summary(
             session=session_block(session),
         )
     )
-    return await read(context, prompt, max_tokens=256)
+    return await read(context, prompt, max_tokens=256, multiline=True)

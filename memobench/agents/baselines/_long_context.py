@@ -71,7 +71,7 @@ class LongContextAgent:
             prompt = incremental_prompt(
                 summary, truncate_recent([session], room), speaker, session.date_time_raw
             )
-            reply = await read(self.context, prompt, max_tokens=SUMMARY_TOKENS)
+            reply = await read(self.context, prompt, max_tokens=SUMMARY_TOKENS, multiline=True)
             if not is_none_reply(reply):
                 events.append(reply.strip())
         return "\n".join(events)

@@ -161,7 +161,10 @@ class RagAgent:
         )
         context = "\n".join(i.text for i in items)
         return await read(
-            self.context, summarize_prompt(context, speaker, start, end), max_tokens=SUMMARY_TOKENS
+            self.context,
+            summarize_prompt(context, speaker, start, end),
+            max_tokens=SUMMARY_TOKENS,
+            multiline=True,
         )
 
     async def next_turn(self, context: DialogueContext, *, now: datetime) -> str:

@@ -35,6 +35,7 @@ async def read(
     *,
     max_tokens: int = ANSWER_TOKENS,
     continuation: bool = False,
+    multiline: bool = False,
 ) -> str:
     """Ask the reader; the tiny local models need a newline stop to give a short phrase.
 
@@ -42,9 +43,11 @@ async def read(
     opened with a quote). A base model then gets it verbatim on the completion endpoint;
     otherwise prompts go as one user message, which measured better for QA even on the base
     model (conv-30 oracle F1 on categories 1–4: 18.7 as a chat turn vs 9.1 verbatim).
+    ``multiline``: a list or summary is expected, so no newline stop (the toy model often
+    starts with a newline, which made every summary empty).
     """
     client = context.reader
-    stop = ("\n",) if client.spec.startswith("local:") else None
+    stop = ("\n",) if client.spec.startswith("local:") and not multiline else None
     config = GenerateConfig(max_tokens=max_tokens, temperature=0.0, stop=stop)
     if continuation and base_model(client.spec):
         completion = await client.complete(prompt, config=config)

@@ -38,7 +38,10 @@ class NoMemoryAgent:
     ) -> str:
         """The reader's guess with no context."""
         return await read(
-            self.context, summarize_prompt("", speaker, start, end), max_tokens=SUMMARY_TOKENS
+            self.context,
+            summarize_prompt("", speaker, start, end),
+            max_tokens=SUMMARY_TOKENS,
+            multiline=True,
         )
 
     async def next_turn(self, context: DialogueContext, *, now: datetime) -> str:
@@ -94,7 +97,10 @@ class OracleAgent:
         sessions = window_sessions(self.gold.sessions, start, end)
         text = truncate_recent(sessions, context_budget(self.context.reader_spec))
         return await read(
-            self.context, summarize_prompt(text, speaker, start, end), max_tokens=SUMMARY_TOKENS
+            self.context,
+            summarize_prompt(text, speaker, start, end),
+            max_tokens=SUMMARY_TOKENS,
+            multiline=True,
         )
 
     async def next_turn(self, context: DialogueContext, *, now: datetime) -> str:

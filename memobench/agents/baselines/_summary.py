@@ -56,7 +56,10 @@ class SummaryAgent:
             session_indices(known, start, end), context_budget(self.context.reader_spec)
         )
         return await read(
-            self.context, summarize_prompt(memory, speaker, start, end), max_tokens=SUMMARY_TOKENS
+            self.context,
+            summarize_prompt(memory, speaker, start, end),
+            max_tokens=SUMMARY_TOKENS,
+            multiline=True,
         )
 
     async def next_turn(self, context: DialogueContext, *, now: datetime) -> str:
