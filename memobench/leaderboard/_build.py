@@ -173,6 +173,11 @@ def build_leaderboard(
                 by_category=result.by_category,
                 memory_gain=_diff(value, _main_value(no_memory, name)) if no_memory else None,
                 gap_to_oracle=_diff(_main_value(oracle, name), value) if oracle else None,
+                answer_length={
+                    k: result.extra[k]
+                    for k in ("mean_prediction_words", "mean_gold_words")
+                    if k in result.extra
+                },
             )
         count_task = "qa" if "qa" in scores else primary
         n_questions = 0

@@ -115,6 +115,9 @@ def task_view(board: Leaderboard, task: str) -> TaskView:
     columns += [Column(f"cat{c}", category_title(c), "score") for c in ordered_cats]
     columns += [Column("overall", f"overall {main} [95% CI]", "score")]
     columns += [Column(f"m:{k}", _METRIC_TITLES.get(k, k), "score") for k in others]
+    with_length = any(e.tasks[task].answer_length for e in entries)
+    if with_length:
+        columns += [Column("length", "words pred / gold", "text")]
     if with_judges:
         columns += [Column("judges", "judge (model, prompt, false-positive rate)", "text")]
     columns += [
@@ -143,6 +146,11 @@ def task_view(board: Leaderboard, task: str) -> TaskView:
             row[f"cat{c}"] = _score_cell(cat_metrics.get(main) or cat_metrics.get(cat_key))
         for k in others:
             row[f"m:{k}"] = _score_cell(scores.metrics.get(k))
+        if with_length:
+            ln = scores.answer_length
+            pred, gold = ln.get("mean_prediction_words"), ln.get("mean_gold_words")
+            text = "–" if pred is None or gold is None else f"{pred:.1f} / {gold:.1f}"
+            row["length"] = Cell(pred, text)
         if with_judges:
             row["judges"] = Cell(judge_text(e), judge_text(e) or "–")
         view.rows.append(row)

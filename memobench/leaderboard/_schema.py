@@ -53,6 +53,8 @@ class TaskScores(BaseModel):
     """Main metric minus the ``no-memory`` entry's; None without such an entry."""
     gap_to_oracle: float | None = None
     """The ``oracle`` entry's main metric minus this one; None without such an entry."""
+    answer_length: dict[str, float | None] = Field(default_factory=dict)
+    """Mean words per prediction and per gold answer (QA): length drives judged scores."""
 
 
 class JudgeInfo(BaseModel):
