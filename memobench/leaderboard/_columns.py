@@ -99,6 +99,8 @@ def _score_cell(metric: MetricValue | None, *, with_ci: bool = False) -> Cell:
     text = pct(metric.value)
     if with_ci and ci:
         text += f" [{pct(ci[0])}, {pct(ci[1])}]"
+    elif with_ci and metric.n_clusters == 1:
+        text += " (1 conv., no CI)"
     return Cell(metric.value, text, ci)
 
 

@@ -104,7 +104,12 @@ def aggregate(
         return MetricValue(value=None)
     values = [float(r.scores[key]) for r in used]  # type: ignore[arg-type]
     clusters = [r.conversation_id for r in used]
-    low, high = clustered_bootstrap_ci(values, clusters, n_boot=n_boot, alpha=alpha, seed=seed)
+    low: float | None = None
+    high: float | None = None
+    # One conversation says nothing about between-conversation variance: a zero-width
+    # "CI" would look like certainty, so none is reported.
+    if len(set(clusters)) >= 2:
+        low, high = clustered_bootstrap_ci(values, clusters, n_boot=n_boot, alpha=alpha, seed=seed)
     return MetricValue(
         value=sum(values) / len(values),
         ci_low=low,

@@ -13,6 +13,8 @@ def fmt(m: MetricValue | None, *, pct: bool = True) -> str:
     text = f"{m.value * scale:.1f}"
     if m.ci_low is not None and m.ci_high is not None:
         text += f" [{m.ci_low * scale:.1f}, {m.ci_high * scale:.1f}]"
+    elif m.n_clusters == 1:
+        text += " (1 conv., no CI)"
     return text
 
 
