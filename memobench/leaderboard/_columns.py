@@ -104,6 +104,11 @@ def _score_cell(metric: MetricValue | None, *, with_ci: bool = False) -> Cell:
     return Cell(metric.value, text, ci)
 
 
+def task_order(board: Leaderboard) -> list[str]:
+    """Tasks in display order: the primary task (QA) first, the others by name."""
+    return sorted(board.tasks, key=lambda t: (t != board.primary_task, t))
+
+
 def task_view(board: Leaderboard, task: str) -> TaskView:
     """Columns and rows of one task, entries in rank order."""
     main = board.tasks[task].main_metric

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ._columns import Cell, TaskView, pct, task_view
+from ._columns import Cell, TaskView, pct, task_order, task_view
 from ._schema import Leaderboard
 
 _CSS = """
@@ -150,11 +150,12 @@ def _comparisons(board: Leaderboard, task: str) -> str:
 def render_html(board: Leaderboard) -> str:
     """The whole page as text."""
     sections = []
-    for task, info in board.tasks.items():
+    for task in task_order(board):
+        info = board.tasks[task]
         view = task_view(board, task)
         sections.append(
-            f'<h2>{escape(task)}</h2><div class="meta">task v{escape(info.version)}, scoring '
-            f"v{escape(info.scoring_version)}, main metric {escape(info.main_metric)}; "
+            f'<h2>{escape(task)}</h2><div class="meta">task {escape(info.version)}, scoring '
+            f"{escape(info.scoring_version)}, main metric {escape(info.main_metric)}; "
             "scores ×100, "
             "bars 0–100 with 95% CI whiskers (bootstrap clustered by conversation). "
             "Click a header to sort.</div>" + _task_table(view) + _comparisons(board, task)

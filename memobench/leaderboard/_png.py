@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._columns import task_view
+from ._columns import task_order, task_view
 from ._schema import Leaderboard
 
 
@@ -25,7 +25,7 @@ def render_png(board: Leaderboard, out_dir: str | Path, *, dpi: int = 200) -> li
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for task in board.tasks:
+    for task in task_order(board):
         view = task_view(board, task)
         groups = [c for c in view.columns if c.key.startswith("cat") or c.key == "overall"]
         n = max(1, len(view.rows))

@@ -8,14 +8,14 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from ._columns import task_view
+from ._columns import task_order, task_view
 from ._schema import Leaderboard
 
 
 def _caption(board: Leaderboard, task: str) -> str:
     info = board.tasks[task]
     return (
-        f"{task} v{info.version} (scoring v{info.scoring_version}) · dataset "
+        f"{task} {info.version} (scoring {info.scoring_version}) · dataset "
         f"{board.dataset.name} sha256 {board.dataset.sha256[:12]} · scores ×100"
     )
 
@@ -23,7 +23,7 @@ def _caption(board: Leaderboard, task: str) -> str:
 def rich_tables(board: Leaderboard) -> Group:
     """One rich table per task."""
     tables = []
-    for task in board.tasks:
+    for task in task_order(board):
         view = task_view(board, task)
         table = Table(title=f"memobench leaderboard: {task}", caption=_caption(board, task))
         for col in view.columns:
@@ -50,7 +50,7 @@ def render_table(board: Leaderboard, *, width: int = 200) -> str:
 def render_markdown(board: Leaderboard) -> str:
     """GitHub-flavoured Markdown tables, one per task."""
     out = []
-    for task in board.tasks:
+    for task in task_order(board):
         view = task_view(board, task)
         out.append(f"### {task}\n\n{_caption(board, task)}\n")
         out.append("| " + " | ".join(c.title for c in view.columns) + " |")
