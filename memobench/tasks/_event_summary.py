@@ -85,21 +85,6 @@ def context_budget(reader_spec: str) -> int:
     return max(context_window(reader_spec) - PROMPT_RESERVE, 256)
 
 
-def fit_recent(blocks: Sequence[str], budget_tokens: int, sep: str = "\n\n") -> str:
-    """The most recent ``blocks`` that fit ``budget_tokens``, in order (older ones dropped)."""
-    from .._util.tokens import count_tokens
-
-    kept: list[str] = []
-    used = 0
-    for block in reversed(blocks):
-        cost = count_tokens(block + sep)
-        if used + cost > budget_tokens:
-            break
-        used += cost
-        kept.append(block)
-    return sep.join(reversed(kept))
-
-
 def session_indices(
     sessions: Sequence[Session] | None, start: datetime, end: datetime
 ) -> set[int] | None:

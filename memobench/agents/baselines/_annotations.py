@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 
+from ..._util.tokens import count_tokens
 from ...data import Observation, Session
 from ...tasks._prompts import load_task_spec
 from .._context import AgentContext
 from .._protocol import turn_line
-from ._reader import read
+from ._reader import context_window, read
+from ._serialize import fit_recent
+
+#: Reply budget of a session summary (tokens).
+SUMMARY_REPLY = 256
 
 _OBS_LINE = re.compile(r"^\s*[-*]?\s*(?P<speaker>[^:]+):\s*(?P<fact>.+?)\s*\[(?P<ids>[^\]]+)\]\s*$")
 
@@ -54,16 +59,13 @@ async def session_summary(
     if use_dataset and ann is not None and ann.summary:
         return ann.summary
     a, b = context.speakers
-    prev = "\n".join(f"{d}: {s}" for d, s in previous) or "(none)"
-    prompt = (
-        load_task_spec("qa")
-        .prompt("session_summary")
-        .render(
-            speaker_a=a,
-            speaker_b=b,
-            date=session.date_time_raw,
-            previous=prev,
-            session=session_block(session),
-        )
+    template = load_task_spec("qa").prompt("session_summary")
+    fields = dict(
+        speaker_a=a, speaker_b=b, date=session.date_time_raw, session=session_block(session)
     )
-    return await read(context, prompt, max_tokens=256, multiline=True)
+    # Earlier summaries fill what the reader's window leaves; the oldest go first when it is full.
+    room = context_window(context.reader_spec) - SUMMARY_REPLY - 50
+    room -= count_tokens(template.render(previous="", **fields))
+    prev = fit_recent([f"{d}: {s}" for d, s in previous], max(room, 0), sep="\n") or "(none)"
+    prompt = template.render(previous=prev, **fields)
+    return await read(context, prompt, max_tokens=SUMMARY_REPLY, multiline=True)

@@ -47,3 +47,16 @@ def truncate_recent(sessions: Sequence[Session], budget_tokens: int) -> str:
             break
     kept.reverse()
     return "\n".join(session_header(s) + "".join(lines) for s, lines in kept)
+
+
+def fit_recent(blocks: Sequence[str], budget_tokens: int, sep: str = "\n\n") -> str:
+    """The most recent ``blocks`` that fit ``budget_tokens``, in order (older ones dropped)."""
+    kept: list[str] = []
+    used = 0
+    for block in reversed(blocks):
+        cost = count_tokens(block + sep)
+        if used + cost > budget_tokens:
+            break
+        used += cost
+        kept.append(block)
+    return sep.join(reversed(kept))

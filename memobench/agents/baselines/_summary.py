@@ -10,14 +10,14 @@ from ...tasks._dialogue import TURN_TOKENS, clean_turn, turn_prompt
 from ...tasks._event_summary import (
     SUMMARY_TOKENS,
     context_budget,
-    fit_recent,
     session_indices,
     summarize_prompt,
 )
 from .._context import AgentContext
 from .._protocol import Answer, DialogueContext, Question
 from ._annotations import session_summary
-from ._reader import read
+from ._reader import ANSWER_TOKENS, context_window, read
+from ._serialize import fit_recent
 
 
 class SummaryAgent:
@@ -39,7 +39,10 @@ class SummaryAgent:
         self.summaries.append((session.index, session.date_time_raw, text))
 
     async def answer(self, question: Question, *, now: datetime) -> Answer:
-        memory = "\n\n".join(f"{d}: {s}" for _, d, s in self.summaries)
+        # All summaries, newest kept when they outgrow the reader's window.
+        budget = context_window(self.context.reader_spec) - ANSWER_TOKENS - 200
+        budget -= count_tokens(question.instruction)
+        memory = self._memory(None, max(budget, 0))
         # Not a retriever: every summary is read, so no retrieval recall is reported.
         return Answer(text=await read(self.context, memory + "\n\n" + question.instruction))
 
