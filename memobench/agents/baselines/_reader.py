@@ -49,8 +49,16 @@ async def read(
     client = context.reader
     stop = ("\n",) if client.spec.startswith("local:") and not multiline else None
     config = GenerateConfig(max_tokens=max_tokens, temperature=0.0, stop=stop)
-    if continuation and base_model(client.spec):
-        completion = await client.complete(prompt, config=config)
-    else:
-        completion = await client.complete([Message(role="user", content=prompt)], config=config)
-    return completion.text.strip()
+    message = (
+        prompt
+        if continuation and base_model(client.spec)
+        else [Message(role="user", content=prompt)]
+    )
+    completion = await client.complete(message, config=config)
+    text = completion.text.strip()
+    if not text and stop:
+        # The toy models often open with a blank line, which the newline stop turns into an
+        # empty answer: ask once more without the stop and keep the first non-empty line.
+        retry = await client.complete(message, config=config.model_copy(update={"stop": None}))
+        text = next((line.strip() for line in retry.text.splitlines() if line.strip()), "")
+    return text
