@@ -11,7 +11,9 @@ def llm() -> None:
 
 
 @llm.command("ping")
-@click.option("--model", "spec", default="local:smollm2-135m", show_default=True, help="Model spec.")
+@click.option(
+    "--model", "spec", default="local:smollm2-135m", show_default=True, help="Model spec."
+)
 @click.option("--base-url", default=None, help="OpenAI-compatible base URL (openai: backend).")
 @click.option("--prompt", default="The capital of France is", show_default=True)
 @click.option(
