@@ -11,11 +11,11 @@ from typing import Any, Literal
 
 from ...data import Session
 from ...tasks._dialogue import TURN_TOKENS, clean_turn, session_of, turn_prompt
-from ...tasks._event_summary import SUMMARY_TOKENS, session_indices, summarize_prompt
+from ...tasks._event_summary import session_indices
 from .._context import AgentContext
 from .._protocol import Answer, DialogueContext, Question, RetrievedItem, turn_line
 from ._annotations import session_observations, session_summary
-from ._reader import read
+from ._reader import read, summarize_events_from
 
 Unit = Literal["dialog", "observation", "summary"]
 
@@ -160,12 +160,7 @@ class RagAgent:
             self._filtered, query, lambda n: window is None or n in window, 2 * self.top_k
         )
         context = "\n".join(i.text for i in items)
-        return await read(
-            self.context,
-            summarize_prompt(context, speaker, start, end),
-            max_tokens=SUMMARY_TOKENS,
-            multiline=True,
-        )
+        return await summarize_events_from(self.context, context, speaker, start, end)
 
     async def next_turn(self, context: DialogueContext, *, now: datetime) -> str:
         """Retrieves with the last turn (or the caption) as query, from earlier sessions only."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ...llm import LOCAL_MODELS, GenerateConfig, Message
 from .._context import AgentContext
 
@@ -62,3 +64,13 @@ async def read(
         retry = await client.complete(message, config=config.model_copy(update={"stop": None}))
         text = next((line.strip() for line in retry.text.splitlines() if line.strip()), "")
     return text
+
+
+async def summarize_events_from(
+    context: AgentContext, memory: str, speaker: str, start: datetime, end: datetime
+) -> str:
+    """The baselines' event summary: the reader lists ``speaker``'s events given ``memory``."""
+    from ...tasks._event_summary import SUMMARY_TOKENS, summarize_prompt
+
+    prompt = summarize_prompt(memory, speaker, start, end)
+    return await read(context, prompt, max_tokens=SUMMARY_TOKENS, multiline=True)

@@ -8,14 +8,12 @@ from ..._util.tokens import count_tokens
 from ...data import Session
 from ...tasks._dialogue import TURN_TOKENS, clean_turn, prior_session, turn_prompt
 from ...tasks._event_summary import (
-    SUMMARY_TOKENS,
     context_budget,
-    summarize_prompt,
     window_sessions,
 )
 from .._context import AgentContext
 from .._protocol import Answer, DialogueContext, Question, RetrievedItem, turn_line
-from ._reader import read
+from ._reader import read, summarize_events_from
 from ._serialize import session_header, truncate_recent
 
 
@@ -37,12 +35,7 @@ class NoMemoryAgent:
         self, speaker: str, *, start: datetime, end: datetime, now: datetime
     ) -> str:
         """The reader's guess with no context."""
-        return await read(
-            self.context,
-            summarize_prompt("", speaker, start, end),
-            max_tokens=SUMMARY_TOKENS,
-            multiline=True,
-        )
+        return await summarize_events_from(self.context, "", speaker, start, end)
 
     async def next_turn(self, context: DialogueContext, *, now: datetime) -> str:
         """The current session so far only (LoCoMo's "previous turns" base setting)."""
@@ -96,12 +89,7 @@ class OracleAgent:
         """All gold turns of the window's sessions (most recent kept under the reader budget)."""
         sessions = window_sessions(self.gold.sessions, start, end)
         text = truncate_recent(sessions, context_budget(self.context.reader_spec))
-        return await read(
-            self.context,
-            summarize_prompt(text, speaker, start, end),
-            max_tokens=SUMMARY_TOKENS,
-            multiline=True,
-        )
+        return await summarize_events_from(self.context, text, speaker, start, end)
 
     async def next_turn(self, context: DialogueContext, *, now: datetime) -> str:
         """Gold transcript of the earlier sessions (never later ones), then the current one."""

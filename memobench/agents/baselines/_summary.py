@@ -8,15 +8,13 @@ from ..._util.tokens import count_tokens
 from ...data import Session
 from ...tasks._dialogue import TURN_TOKENS, clean_turn, turn_prompt
 from ...tasks._event_summary import (
-    SUMMARY_TOKENS,
     context_budget,
     session_indices,
-    summarize_prompt,
 )
 from .._context import AgentContext
 from .._protocol import Answer, DialogueContext, Question
 from ._annotations import session_summary
-from ._reader import ANSWER_TOKENS, context_window, read
+from ._reader import ANSWER_TOKENS, context_window, read, summarize_events_from
 from ._serialize import fit_recent
 
 
@@ -58,12 +56,7 @@ class SummaryAgent:
         memory = self._memory(
             session_indices(known, start, end), context_budget(self.context.reader_spec)
         )
-        return await read(
-            self.context,
-            summarize_prompt(memory, speaker, start, end),
-            max_tokens=SUMMARY_TOKENS,
-            multiline=True,
-        )
+        return await summarize_events_from(self.context, memory, speaker, start, end)
 
     async def next_turn(self, context: DialogueContext, *, now: datetime) -> str:
         """Summaries of the earlier sessions only, then the current session so far."""
