@@ -26,15 +26,6 @@ def atomic_write_text(path: str | Path, text: str) -> None:
         raise
 
 
-def append_jsonl(path: str | Path, record: Any) -> None:
-    """Append one JSON line and flush it to disk (streamed run logs)."""
-    line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(line)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
 def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
     """Yield the JSON objects of a JSONL file, skipping a torn last line left by a crash."""
     with open(path, encoding="utf-8") as fh:

@@ -528,10 +528,3 @@ def _adv(question: str, tempting: str, evidence: list[str]) -> dict[str, Any]:
         "category": 5,
         "adversarial_answer": tempting,
     }
-
-
-def estimate_sessions(config: ProceduralConfig) -> int:
-    """A rough session count for progress bars when ``tokens`` is set."""
-    if config.tokens is None:
-        return config.sessions
-    return max(1, math.ceil(config.tokens / (config.turns * 14 * 1.3)))

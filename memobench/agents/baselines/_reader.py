@@ -17,6 +17,16 @@ CONTEXT_WINDOWS = {"local:": 3_600, "mock:": 1_000_000}
 DEFAULT_WINDOW = 128_000
 
 
+#: Reserve for the prompt text and the reply when a baseline fits context into its reader's
+#: window: 3600 − 1096 ≈ 2500 tokens of context for the 4k toy reader.
+PROMPT_RESERVE = 1096
+
+
+def context_budget(reader_spec: str) -> int:
+    """Tokens of context a baseline may put in one event/dialogue prompt."""
+    return max(context_window(reader_spec) - PROMPT_RESERVE, 256)
+
+
 def context_window(spec: str) -> int:
     for prefix, size in CONTEXT_WINDOWS.items():
         if spec.startswith(prefix):

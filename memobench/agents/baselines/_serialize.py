@@ -13,13 +13,6 @@ def session_header(session: Session) -> str:
     return f"DATE: {session.date_time_raw}\nCONVERSATION:\n"
 
 
-def serialize_sessions(sessions: Sequence[Session]) -> str:
-    """Chronological transcript: a dated header per session, one line per turn."""
-    return "\n".join(
-        session_header(s) + "".join(turn_line(t) + "\n" for t in s.turns) for s in sessions
-    )
-
-
 def truncate_recent(sessions: Sequence[Session], budget_tokens: int) -> str:
     """The most recent turns that fit ``budget_tokens``, in chronological order.
 

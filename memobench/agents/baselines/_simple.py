@@ -8,12 +8,11 @@ from ..._util.tokens import count_tokens
 from ...data import Session
 from ...tasks._dialogue import TURN_TOKENS, clean_turn, prior_session, turn_prompt
 from ...tasks._event_summary import (
-    context_budget,
     window_sessions,
 )
 from .._context import AgentContext
 from .._protocol import Answer, DialogueContext, Question, RetrievedItem, turn_line
-from ._reader import read, summarize_events_from
+from ._reader import context_budget, read, summarize_events_from
 from ._serialize import session_header, truncate_recent
 
 

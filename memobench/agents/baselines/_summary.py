@@ -8,13 +8,12 @@ from ..._util.tokens import count_tokens
 from ...data import Session
 from ...tasks._dialogue import TURN_TOKENS, clean_turn, turn_prompt
 from ...tasks._event_summary import (
-    context_budget,
     session_indices,
 )
 from .._context import AgentContext
 from .._protocol import Answer, DialogueContext, Question
 from ._annotations import session_summary
-from ._reader import ANSWER_TOKENS, context_window, read, summarize_events_from
+from ._reader import ANSWER_TOKENS, context_budget, context_window, read, summarize_events_from
 from ._serialize import fit_recent
 
 

