@@ -27,7 +27,3 @@ def local_backend(model: str, **options: Any) -> Backend:
     if options:
         raise TypeError(f"local backend takes no options, got {sorted(options)}")
     return LocalBackend(model)
-
-
-#: Used when the entry points are not installed (e.g. running from a source checkout).
-BUILTIN_BACKENDS = {"openai": openai_backend, "local": local_backend, "mock": mock_backend}

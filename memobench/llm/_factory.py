@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..registry import llm_backends
-from ._backends import BUILTIN_BACKENDS
 from ._client import DEFAULT_MAX_CONCURRENCY, LLMClient
 from ._retry import RetryPolicy
 
@@ -20,12 +19,6 @@ def parse_spec(spec: str) -> tuple[str, str]:
             f"model spec {spec!r} must look like 'backend:model', e.g. 'openai:gpt-4o-mini'"
         )
     return backend, model
-
-
-def backend_factory(name: str) -> Any:
-    if name in BUILTIN_BACKENDS and name not in llm_backends:
-        return BUILTIN_BACKENDS[name]
-    return llm_backends.get(name)
 
 
 def get_llm(spec: str, **options: Any) -> LLMClient:
@@ -44,7 +37,8 @@ def get_llm(spec: str, **options: Any) -> LLMClient:
         client_opts["retry"] = RetryPolicy(
             base_s=0.5 if base is None else float(base), max_s=30.0 if cap is None else float(cap)
         )
-    factory = backend_factory(backend_name)
+    # Built-ins arrive through the same entry points as third-party backends.
+    factory = llm_backends.get(backend_name)
     backend = factory(model, **options)
     if "max_concurrency" not in client_opts:
         client_opts["max_concurrency"] = getattr(

@@ -40,25 +40,15 @@ _MEMO_LOCK = threading.Lock()
 def _memo_key(
     conv: Conversation, qa: QAItem, pred: Prediction | None, secondary: bool
 ) -> tuple[object, ...]:
-    if pred is None:
-        return (
-            conv.sample_id,
-            qa.qa_id,
-            qa.answer,
-            qa.evidence_raw,
-            qa.evidence,
-            None,
-            None,
-            secondary,
-        )
+    text, retrieved = (pred.text, pred.retrieved) if pred is not None else (None, None)
     return (
         conv.sample_id,
         qa.qa_id,
         qa.answer,
         qa.evidence_raw,
         qa.evidence,
-        pred.text,
-        pred.retrieved,
+        text,
+        retrieved,
         secondary,
     )
 
