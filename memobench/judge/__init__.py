@@ -1,8 +1,10 @@
-"""LLM-as-judge scoring, judge calibration and length control.
+"""LLM-as-judge scoring, judge calibration and length-capped judging.
 
-Abstention metrics live in ``memobench.scoring``, errata in ``memobench.datasets``.
+Abstention and length statistics live in ``memobench.scoring``, errata in
+``memobench.datasets``; ``length_stats`` is re-exported here for judged-score reports.
 """
 
+from ..scoring._length import length_stats
 from ._calibrate import (
     CalibrationReport,
     Decoy,
@@ -12,7 +14,6 @@ from ._calibrate import (
     cohens_kappa,
 )
 from ._judge import JUDGE_MODES, Judge, JudgeItem, Verdict, judge_prompt, run_spread, truncate_words
-from ._length import length_stats
 from ._parse import parse_verdict
 from ._rundir import JUDGED_CATEGORIES, add_judged_scores, judge_score_key
 

@@ -12,6 +12,7 @@ from ..datasets import LoadedDataset, load_dataset
 from ..llm import UsageRow
 from ..registry import tasks as task_registry
 from ..results import PhaseUsageReport, RunResults, RunSpec, aggregate_task
+from ..scoring import length_stats
 from ._rundir import RunDir
 
 
@@ -33,17 +34,6 @@ def usage_report(run_dir: RunDir) -> dict[str, PhaseUsageReport]:
     out = {row.phase: conv(row) for row in report.by_phase}
     out["total"] = conv(report.total)
     return out
-
-
-def answer_length_stats(samples: list[Any], conversations: Any) -> dict[str, Any]:
-    """Mean words of predictions vs gold (answer length drives judged scores; always report)."""
-    gold = {q.qa_id: q.answer for c in conversations for q in c.qa}
-    pred_words = [len(s.prediction.split()) for s in samples if s.prediction is not None]
-    gold_words = [
-        len(str(gold[s.item_id]).split()) for s in samples if gold.get(s.item_id) is not None
-    ]
-    mean = lambda xs: (sum(xs) / len(xs)) if xs else None  # noqa: E731
-    return {"mean_prediction_words": mean(pred_words), "mean_gold_words": mean(gold_words)}
 
 
 def load_run_dataset(spec: RunSpec, data_path: str | None = None) -> LoadedDataset:
@@ -137,7 +127,10 @@ def score_run_dir(
         }
         task_answers = {item_id: rec for (t, item_id), rec in answers.items() if t == name}
         samples = _keep_judged(task.score(convs, task_answers, options=options), previous_samples)
-        extra = answer_length_stats(samples, convs) if name == "qa" else {}
+        extra: dict[str, Any] = {}
+        if name == "qa":
+            gold = {q.qa_id: q.answer for c in convs for q in c.qa}
+            extra = length_stats(samples, gold)
         if "judges" in previous_extra.get(name, {}):
             extra["judges"] = previous_extra[name]["judges"]
         errata_name = errata or spec.options.get("errata")

@@ -1,6 +1,7 @@
 """Scoring: LoCoMo-exact QA scoring, evidence recall, and (in ``scoring.text``) text metrics."""
 
 from ._abstention import ABSTENTION_KEYS, abstention_scores, add_abstention_scores
+from ._length import length_stats
 from ._locomo_qa import (
     ABSTAIN_PHRASES,
     f1_score,
@@ -34,6 +35,7 @@ __all__ = [
     "f1_score",
     "gold_for_scoring",
     "is_abstention",
+    "length_stats",
     "locomo_f1_metric",
     "multi_answer_f1",
     "normalize_answer",
