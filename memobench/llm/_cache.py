@@ -49,27 +49,50 @@ def cache_key(payload: Any) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+# Paths whose file is known to be in WAL mode with the schema in place, per process. Switching
+# the journal mode needs an exclusive lock, and SQLite answers a concurrent switch with
+# "database is locked" without waiting on the busy timeout, so it happens once, under a lock.
+_READY: set[Path] = set()
+_READY_LOCK = threading.Lock()
+
+
+def _prepare(path: Path, *, deadline_s: float = 30.0) -> None:
+    with _READY_LOCK:
+        if path in _READY and path.exists():
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        stop = time.monotonic() + deadline_s
+        while True:
+            conn = sqlite3.connect(path, timeout=deadline_s, isolation_level=None)
+            try:
+                # Another process may be switching the mode at the same moment; retry briefly.
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode=WAL")
+                conn.executescript(_SCHEMA)
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > stop:
+                    raise
+                time.sleep(0.05)
+            finally:
+                conn.close()
+        _READY.add(path)
+
+
 class Cache:
     """A small key → blob store with per-model hit counts."""
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else cache_dir() / "llm_cache.sqlite3"
         self._local = threading.local()
-        self._init_lock = threading.Lock()
-        self._initialised = False
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _prepare(self.path.resolve())
             conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
             # A lost last write only costs a re-computation; skip the fsync per commit.
             conn.execute("PRAGMA synchronous=NORMAL")
-            with self._init_lock:
-                if not self._initialised:
-                    conn.executescript(_SCHEMA)
-                    self._initialised = True
             self._local.conn = conn
         return conn
 
