@@ -8,9 +8,8 @@ from pathlib import Path
 
 from .._util.files import atomic_write_text
 from ..datasets import LoadedDataset
-from ..leaderboard import load_samples
 from ..llm import LLMClient, Meter, phase, use_meter
-from ..results import RunResults, RunSpec, SampleRecord, aggregate_task
+from ..results import RunResults, RunSpec, SampleRecord, aggregate_task, load_samples
 from ..runner import RunDir, load_run_dataset, score_run_dir, usage_report
 from ..scoring._locomo_qa import gold_for_scoring
 from ._judge import Judge, JudgeItem, run_spread, truncate_words

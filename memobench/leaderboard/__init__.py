@@ -1,7 +1,6 @@
 """Leaderboards: merge comparable runs, derive columns, run paired tests, verify, render."""
 
-from ._build import NO_MEMORY_AGENT, ORACLE_AGENT, build_leaderboard
-from ._recompute import (
+from ..results import (
     TaskMetrics,
     aggregate,
     base_score_key,
@@ -10,6 +9,7 @@ from ._recompute import (
     recompute_task_metrics,
     task_samples,
 )
+from ._build import NO_MEMORY_AGENT, ORACLE_AGENT, build_leaderboard
 from ._runs import IncompatibleRunsError, LoadedRun, check_compatible, load_run
 from ._schema import (
     FLAG_DIFFERENT_PROMPT,

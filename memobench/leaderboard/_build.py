@@ -13,9 +13,8 @@ from typing import Any
 
 from .._util import canonical_json
 from .._version import __version__
-from ..results import PhaseUsageReport, RunResults
+from ..results import PhaseUsageReport, RunResults, item_scores
 from ..stats import PairedMethod, paired_test
-from ._recompute import item_scores
 from ._runs import LoadedRun, check_compatible, load_run
 from ._schema import (
     FLAG_DIFFERENT_PROMPT,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..results import MetricValue
-from ._recompute import base_score_key
+from ..results import MetricValue, base_score_key
 from ._schema import Leaderboard, LeaderboardEntry
 
 #: LoCoMo category numbers → names (derived from the data, not Mem0's mislabelled map).

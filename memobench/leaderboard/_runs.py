@@ -7,8 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..results import RunResults, SampleRecord
-from ._recompute import load_samples
+from ..results import RunResults, SampleRecord, load_samples
 
 
 class IncompatibleRunsError(ValueError):

@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..results import MetricValue
+from ..results import MetricValue, recompute_task_metrics
 from ._build import build_leaderboard
-from ._recompute import recompute_task_metrics
 from ._runs import load_run
 from ._schema import Leaderboard
 

@@ -2,6 +2,15 @@
 
 from ._aggregate import aggregate_task
 from ._jsonschema import render_schemas, write_schemas
+from ._metrics import (
+    TaskMetrics,
+    aggregate,
+    base_score_key,
+    item_scores,
+    load_samples,
+    recompute_task_metrics,
+    task_samples,
+)
 from ._schema import (
     RESULTS_SCHEMA_VERSION,
     SAMPLE_SCHEMA_VERSION,
@@ -25,8 +34,15 @@ __all__ = [
     "RunResults",
     "RunSpec",
     "SampleRecord",
+    "TaskMetrics",
     "TaskResult",
+    "aggregate",
     "aggregate_task",
+    "base_score_key",
+    "item_scores",
+    "load_samples",
+    "recompute_task_metrics",
     "render_schemas",
+    "task_samples",
     "write_schemas",
 ]

@@ -1,6 +1,6 @@
 """From per-item scores to a ``TaskResult``.
 
-The aggregation rules live in one place, ``memobench.leaderboard.recompute_task_metrics``,
+The aggregation rules live in one place, :func:`recompute_task_metrics` (``_metrics``),
 so ``results.json`` and ``memobench leaderboard verify`` can never disagree.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ._metrics import recompute_task_metrics
 from ._schema import SampleRecord, TaskResult
 
 DEFAULT_N_BOOT = 2000
@@ -25,8 +26,6 @@ def aggregate_task(
     extra: dict[str, object] | None = None,
 ) -> TaskResult:
     """Aggregate every score key overall and per category (conversation-clustered CIs)."""
-    from ..leaderboard import recompute_task_metrics
-
     m = recompute_task_metrics(samples, task, seed, n_boot=n_boot)
     return TaskResult(
         task=task,

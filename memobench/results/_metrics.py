@@ -23,8 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from .._util import read_jsonl
-from ..results import MetricValue, SampleRecord
-from ..stats import clustered_bootstrap_ci
+from ._schema import MetricValue, SampleRecord
 
 _CAT_RANGE = re.compile(r"^(?P<base>.+)_cat(?P<lo>\d+)_(?P<hi>\d+)$")
 
@@ -109,6 +108,8 @@ def aggregate(
     # One conversation says nothing about between-conversation variance: a zero-width
     # "CI" would look like certainty, so none is reported.
     if len(set(clusters)) >= 2:
+        from ..stats import clustered_bootstrap_ci  # numpy: only when a CI is computed
+
         low, high = clustered_bootstrap_ci(values, clusters, n_boot=n_boot, alpha=alpha, seed=seed)
     return MetricValue(
         value=sum(values) / len(values),
