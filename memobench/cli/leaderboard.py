@@ -153,7 +153,8 @@ def compare(
     seed: int | None,
 ) -> None:
     """Paired test of AGENT_A vs AGENT_B (label, agent name or run id) on the main metric."""
-    from ..leaderboard import item_scores, load_run
+    from ..leaderboard import load_run
+    from ..results import item_scores
     from ..stats import paired_test
 
     board = _load(path)

@@ -1,14 +1,5 @@
 """Leaderboards: merge comparable runs, derive columns, run paired tests, verify, render."""
 
-from ..results import (
-    TaskMetrics,
-    aggregate,
-    base_score_key,
-    item_scores,
-    load_samples,
-    recompute_task_metrics,
-    task_samples,
-)
 from ._build import NO_MEMORY_AGENT, ORACLE_AGENT, build_leaderboard
 from ._runs import IncompatibleRunsError, LoadedRun, check_compatible, load_run
 from ._schema import (
@@ -39,20 +30,13 @@ __all__ = [
     "LoadedRun",
     "MissingDependencyError",
     "TaskInfo",
-    "TaskMetrics",
     "TaskScores",
-    "aggregate",
-    "base_score_key",
     "build_leaderboard",
     "check_compatible",
-    "item_scores",
     "load_run",
-    "load_samples",
-    "recompute_task_metrics",
     "render_html",
     "render_markdown",
     "render_png",
     "render_table",
-    "task_samples",
     "verify_leaderboard",
 ]

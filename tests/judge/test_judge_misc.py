@@ -4,8 +4,7 @@ import pytest
 
 from memobench.datasets import ErrataMismatchError, apply_errata, errata_report, load_errata
 from memobench.judge import length_stats
-from memobench.leaderboard import recompute_task_metrics
-from memobench.results import SampleRecord
+from memobench.results import SampleRecord, recompute_task_metrics
 from memobench.scoring import abstention_scores, add_abstention_scores
 
 

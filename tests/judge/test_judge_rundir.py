@@ -5,7 +5,6 @@ from pathlib import Path
 
 from memobench._util import Provenance
 from memobench.judge import add_judged_scores
-from memobench.leaderboard import load_samples, recompute_task_metrics
 from memobench.llm import MockBackend
 from memobench.results import (
     AgentRef,
@@ -14,6 +13,8 @@ from memobench.results import (
     RunSpec,
     SampleRecord,
     aggregate_task,
+    load_samples,
+    recompute_task_metrics,
 )
 from memobench.runner import RunDir
 

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from memobench._util import Provenance
-from memobench.leaderboard import recompute_task_metrics
 from memobench.results import (
     AgentRef,
     DatasetRef,
@@ -15,6 +14,7 @@ from memobench.results import (
     RunSpec,
     SampleRecord,
     TaskResult,
+    recompute_task_metrics,
 )
 
 SHA = "a" * 64

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from memobench.leaderboard import item_scores, recompute_task_metrics
-from memobench.results import SampleRecord
+from memobench.results import SampleRecord, item_scores, recompute_task_metrics
 
 
 def _rec(item, conv, cat, f1, recall=None, prediction="x", task="qa"):
