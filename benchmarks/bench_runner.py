@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import pin_apart
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = os.environ.get("MEMOBENCH_DATA_DIR", str(ROOT.parent / "shared" / "datasets"))
 
@@ -53,7 +55,7 @@ def bench_full_run(tmp: Path, *, libraries_loaded: bool) -> float:
         stdout=subprocess.PIPE,
         text=True,
     )
-    pinned = _pin_apart(server.pid)
+    pinned = pin_apart(server.pid)
     try:
         port = int(server.stdout.readline().split()[1])  # type: ignore[union-attr]
         os.environ["MEMOBENCH_NO_CACHE"] = "1"
@@ -102,22 +104,6 @@ def bench_full_runs(repeats: int = 3) -> None:
             ratios.append(float(out.stdout.rsplit("ratio ", 1)[1].split()[0]))
         label = "libraries loaded" if libraries_loaded else "cold"
         print(f"    median ratio ({label}): {sorted(ratios)[len(ratios) // 2]:.3f}", flush=True)
-
-
-def _pin_apart(server_pid: int) -> bool:
-    """Give the stand-in server its own core: a real endpoint's CPU is not on our machine.
-
-    With both on the same 2 cores the fake server's request handling (not the harness) is
-    part of what inflates the measured time. MEMOBENCH_BENCH_PIN=0 measures unpinned.
-    """
-    if os.environ.get("MEMOBENCH_BENCH_PIN", "1") == "0" or not hasattr(os, "sched_setaffinity"):
-        return False
-    cpus = sorted(os.sched_getaffinity(0))
-    if len(cpus) < 2:
-        return False
-    os.sched_setaffinity(server_pid, {cpus[-1]})
-    os.sched_setaffinity(0, set(cpus[:-1]))
-    return True
 
 
 def bench_rag_index(tmp: Path) -> None:

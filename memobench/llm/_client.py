@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import weakref
 from typing import Any
 
 from ._cache import Cache, cache_disabled_by_env, cache_key, default_cache
@@ -17,6 +18,21 @@ from ._types import NON_OUTPUT_FIELDS, Backend, Completion, GenerateConfig, Mess
 log = logging.getLogger("memobench.llm")
 
 DEFAULT_MAX_CONCURRENCY = 16
+
+# Identical calls in flight at once (same cache key) share one backend request: a run that
+# asks the same prompt from many tasks pays once, not once per task that missed the cache
+# before the first answer was stored. Per event loop, since futures belong to one loop.
+_IN_FLIGHT: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[str, asyncio.Future[Completion]]
+] = weakref.WeakKeyDictionary()
+
+
+def _in_flight() -> dict[str, asyncio.Future[Completion]]:
+    loop = asyncio.get_running_loop()
+    table = _IN_FLIGHT.get(loop)
+    if table is None:
+        table = _IN_FLIGHT[loop] = {}
+    return table
 
 
 def _prompt_payload(prompt: Prompt) -> Any:
@@ -92,24 +108,56 @@ class LLMClient:
         return f"LLMClient({self.backend!r}, cache={self._cache is not None})"
 
     async def complete(self, prompt: Prompt, *, config: GenerateConfig | None = None) -> Completion:
-        """One call: cache lookup, then a rate-limited, retried backend call; metered."""
+        """One call: cache lookup, then a rate-limited, retried backend call; metered.
+
+        With the cache on, a call identical to one already in flight waits for that one and
+        is served from it (reported as a cache hit) instead of paying again.
+        """
         config = config or self.default_config
-        key = None
-        if self._cache is not None:
-            key = completion_cache_key(self.backend.cache_identity(), prompt, config)
+        if self._cache is None:
+            completion, retries = await self._call_with_retries(prompt, config)
+            self._meter(completion, retries=retries)
+            return completion
+        key = completion_cache_key(self.backend.cache_identity(), prompt, config)
+        in_flight = _in_flight()
+        while True:
             hit = self._cache.get(key)
             if hit is not None:
-                completion = Completion.model_validate_json(hit).model_copy(
-                    update={"cached": True, "latency_s": 0.0}
-                )
-                self._meter(completion, retries=0)
-                return completion
-        completion, retries = await self._call_with_retries(prompt, config)
-        if key is not None and self._cache is not None:
+                return self._served(Completion.model_validate_json(hit))
+            leader = in_flight.get(key)
+            if leader is None:
+                break
+            try:
+                return self._served(await asyncio.shield(leader))
+            except asyncio.CancelledError:
+                if not leader.cancelled():
+                    raise  # this caller was cancelled
+                # The call we waited on was cancelled, not us: look again, maybe lead.
+        mine: asyncio.Future[Completion] = asyncio.get_running_loop().create_future()
+        in_flight[key] = mine
+        try:
+            completion, retries = await self._call_with_retries(prompt, config)
             self._cache.put(
                 key, completion.model_dump_json().encode(), kind="completion", model=self.spec
             )
+        except asyncio.CancelledError:
+            mine.cancel()
+            raise
+        except BaseException as exc:
+            mine.set_exception(exc)
+            mine.exception()  # retrieved: nobody waiting is not an unhandled error
+            raise
+        else:
+            mine.set_result(completion)
+        finally:
+            in_flight.pop(key, None)
         self._meter(completion, retries=retries)
+        return completion
+
+    def _served(self, completion: Completion) -> Completion:
+        """A completion this call did not pay for (cache hit or shared in-flight call)."""
+        completion = completion.model_copy(update={"cached": True, "latency_s": 0.0})
+        self._meter(completion, retries=0)
         return completion
 
     async def _call_with_retries(
