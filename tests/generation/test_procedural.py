@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import time
 from datetime import datetime
 
 import pytest
@@ -150,12 +149,10 @@ def test_self_f1_of_gold_is_one(small):
             assert f1_score(q.answer, q.answer) == 1.0
 
 
-def test_100k_tokens_is_fast(tmp_path):
+def test_100k_tokens_generates_and_passes_quality(tmp_path):
+    # Speed is budgeted in benchmarks/bench_generate_1m.py, not timed here.
     out = tmp_path / "100k.json"
-    start = time.perf_counter()
     manifest = generate_procedural(ProceduralConfig(conversations=1, tokens=100_000, seed=3), out)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 15, elapsed
     (tokens,) = manifest.stats["tokens_per_conversation"].values()
     assert 100_000 <= tokens < 102_000
     report = quality_report(load_dataset(out), require_all_categories=True)
