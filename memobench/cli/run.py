@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ._common import console, data_path_option, fail
+
+if TYPE_CHECKING:
+    from ..runner import RunEstimate
 
 
 def _parse_option(values: tuple[str, ...]) -> dict[str, object]:
@@ -92,6 +96,12 @@ def _parse_option(values: tuple[str, ...]) -> dict[str, object]:
     type=click.Path(file_okay=False),
     help="Run directory [default: results/runs/<derived>].",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Call no model: print the calls, tokens and dollars this command would pay now "
+    "(finished items and cached calls are free).",
+)
 @click.option("-v", "--verbose", is_flag=True)
 def run(
     agent: str,
@@ -114,13 +124,14 @@ def run(
     seed: int,
     dedupe: bool,
     out: str | None,
+    dry_run: bool,
     verbose: bool,
 ) -> None:
     """Run AGENT on a dataset; rerunning the same command resumes it without repeating calls."""
     from ..llm import LLMError
     from ..registry import RegistryError
     from ..results._table import qa_table
-    from ..runner import DEFAULT_MODEL, RunConfig, RunConflictError, Runner
+    from ..runner import DEFAULT_MODEL, RunConfig, RunConflictError, Runner, estimate_run
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
     agent_config = _parse_option(agent_options)
@@ -154,18 +165,18 @@ def run(
         dedupe=dedupe,
         task_options=task_options,
     )
+    errors = (RunConflictError, RegistryError, LLMError, ValueError, FileNotFoundError, TypeError)
+    if dry_run:
+        try:
+            _print_estimate(estimate_run(config))
+        except errors as exc:
+            fail(str(exc))
+        return
     try:
         runner = Runner(config)
         click.echo(f"run {runner.config_hash} → {runner.run_dir.path}", err=True)
         results = runner.run()
-    except (
-        RunConflictError,
-        RegistryError,
-        LLMError,
-        ValueError,
-        FileNotFoundError,
-        TypeError,
-    ) as exc:
+    except errors as exc:
         fail(str(exc))
     con = console()
     title = f"{agent} · reader {config.model}"
@@ -192,3 +203,35 @@ def run(
             f"out {total.completion_tokens:,}, cost {cost}"
         )
     con.print(f"results: {runner.run_dir.results}")
+
+
+def _usd(value: float | None) -> str:
+    return "unknown" if value is None else f"${value:.4f}"
+
+
+def _print_estimate(est: RunEstimate) -> None:
+    from rich.table import Table
+
+    con = console()
+    con.print(
+        f"[bold]dry run[/]: {est.items_total - est.items_done} of {est.items_total} items to ask "
+        f"({est.items_done} already answered in {est.run_dir})"
+    )
+    table = Table("phase", "model", "calls", "cached (free)", "prompt tokens", "reply tokens ≤")
+    for row in est.usage.rows:
+        table.add_row(
+            row.phase,
+            row.model,
+            f"{row.calls:,}",
+            f"{row.cache_hits:,}",
+            f"{row.prompt_tokens:,}",
+            f"{row.completion_tokens:,}",
+        )
+    con.print(table)
+    con.print(
+        f"estimated cost: {_usd(est.cost_low_usd)} (prompts only) to {_usd(est.cost_high_usd)} "
+        f"(every reply at max_tokens); prices {est.usage.price_table_version} "
+        f"({est.usage.price_table_date})"
+    )
+    for note in est.notes:
+        con.print(f"note: {note}")

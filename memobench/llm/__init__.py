@@ -6,6 +6,7 @@ Chroma and llama-index adapters live in ``memobench.llm.chroma`` / ``memobench.l
 
 from ._cache import Cache, cache_dir, default_cache
 from ._client import LLMClient, completion_cache_key
+from ._dry_run import DryRunBackend
 from ._embed import CachedEmbedder, MiniLMEmbedder, get_embedder
 from ._errors import LLMError, LocalModelUnavailable, RetryableError
 from ._factory import get_llm, parse_spec
@@ -21,7 +22,7 @@ from ._metering import (
     use_meter,
 )
 from ._mock import MockBackend, prompt_text
-from ._prices import price_table_date, price_table_version
+from ._prices import cost_usd, price_table_date, price_table_version
 from ._retry import RetryPolicy
 from ._types import (
     NON_OUTPUT_FIELDS,
@@ -41,6 +42,7 @@ __all__ = [
     "Cache",
     "CachedEmbedder",
     "Completion",
+    "DryRunBackend",
     "Embedder",
     "GenerateConfig",
     "LLMClient",
@@ -59,6 +61,7 @@ __all__ = [
     "UsageRow",
     "cache_dir",
     "completion_cache_key",
+    "cost_usd",
     "current_meter",
     "current_phase",
     "default_cache",

@@ -137,9 +137,10 @@ class LLMClient:
         in_flight[key] = mine
         try:
             completion, retries = await self._call_with_retries(prompt, config)
-            self._cache.put(
-                key, completion.model_dump_json().encode(), kind="completion", model=self.spec
-            )
+            if getattr(self.backend, "store_in_cache", True):
+                self._cache.put(
+                    key, completion.model_dump_json().encode(), kind="completion", model=self.spec
+                )
         except asyncio.CancelledError:
             mine.cancel()
             raise

@@ -28,7 +28,10 @@ def get_llm(spec: str, **options: Any) -> LLMClient:
     ``max_concurrency`` (per endpoint), ``rpm``, ``tpm``, ``retry`` (``RetryPolicy``),
     ``retry_base_s`` / ``retry_max_s`` (shortcuts), ``config`` (default ``GenerateConfig``).
     Backend options (openai): ``base_url``, ``api_key``, ``mode``, ``pool_size``.
+    ``dry_run=True`` wraps the backend in a ``DryRunBackend``: nothing is sent, usage is
+    estimated, cache hits stay free, and nothing is written to the cache.
     """
+    dry_run = bool(options.pop("dry_run", False))
     backend_name, model = parse_spec(spec)
     client_opts = {k: options.pop(k) for k in list(options) if k in CLIENT_OPTIONS}
     base = options.pop("retry_base_s", None)
@@ -47,4 +50,8 @@ def get_llm(spec: str, **options: Any) -> LLMClient:
     if backend_name == "openai" and "pool_size" not in options:
         # Keep the HTTP pool at least as wide as the semaphore, or calls queue in httpx.
         backend.pool_size = max(backend.pool_size, client_opts["max_concurrency"])  # type: ignore[attr-defined]
+    if dry_run:
+        from ._dry_run import DryRunBackend
+
+        backend = DryRunBackend(backend)
     return LLMClient(backend, **client_opts)  # type: ignore[arg-type]

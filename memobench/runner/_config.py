@@ -51,3 +51,5 @@ class RunConfig:
     """Errata pack (``errata/<name>.toml``): also score against corrected gold (``f1_errata``)."""
     task_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per-task options (e.g. dialogue sample sizes)."""
+    dry_run: bool = False
+    """Call no model: estimate what the run would pay (``memobench.runner.estimate_run``)."""

@@ -114,6 +114,11 @@ class Runner:
         self._done = 0
         self._total = 0
 
+    @property
+    def items_total(self) -> int:
+        """Items this configuration asks (known once ``ask_all`` has started)."""
+        return self._total
+
     def task_options(self, task: Any) -> dict[str, Any]:
         return {
             "protocol": self.config.protocol,
@@ -150,12 +155,16 @@ class Runner:
             llm_options["max_concurrency"] = self.config.concurrency
         if self.config.base_url:
             llm_options["base_url"] = self.config.base_url
+        if self.config.dry_run:
+            llm_options["dry_run"] = True
         annotations = conv.model_copy(update={"qa": ()})
         return AgentContext(
             conversation_id=conv.sample_id,
             speakers=conv.speakers,
             reader_spec=self.config.model,
-            embedder_spec=self.config.embedder,
+            embedder_spec=dry_run_embedder(self.config.embedder)
+            if self.config.dry_run
+            else self.config.embedder,
             work_dir=work,
             seed=self.config.seed,
             llm_options=llm_options,
@@ -221,6 +230,14 @@ class Runner:
                 await call(close)
 
     async def run_async(self) -> RunResults:
+        started = time.perf_counter()
+        await self.ask_all()
+        return score_run_dir(
+            self.run_dir.path, ds=self.ds, wall_time_s=time.perf_counter() - started
+        )
+
+    async def ask_all(self) -> None:
+        """Ingest and ask every item not answered yet, streaming answers to the run dir."""
         self._prepare_dir()
         done = set(self.run_dir.done())
         self._total = sum(
@@ -232,7 +249,6 @@ class Runner:
         item_sem = asyncio.Semaphore(max(1, self.config.concurrency))
         conv_sem = asyncio.Semaphore(max(1, self.config.concurrency))
         progress = _progress_reporter(self.config.progress)
-        started = time.perf_counter()
 
         async def guarded(conv: Conversation) -> None:
             async with conv_sem:
@@ -245,12 +261,15 @@ class Runner:
             self.run_dir.close()
             self.run_dir.append_usage(self.meter)
             progress.close()
-        return score_run_dir(
-            self.run_dir.path, ds=self.ds, wall_time_s=time.perf_counter() - started
-        )
 
     def run(self) -> RunResults:
         return asyncio.run(self.run_async())
+
+
+def dry_run_embedder(spec: str) -> str:
+    """Embedder for a dry run: local ones are free and kept; others would be paid for, so the
+    offline default stands in (retrieval then differs; embedding cost is not estimated)."""
+    return spec if spec.startswith("local:") else "local:minilm"
 
 
 def _item_id(item: Any) -> str:
