@@ -13,7 +13,15 @@ from ._errors import LLMError, RetryableError
 from ._limits import endpoint_limits
 from ._metering import current_meter
 from ._retry import RetryPolicy
-from ._types import NON_OUTPUT_FIELDS, Backend, Completion, GenerateConfig, Message, Prompt
+from ._types import (
+    NON_OUTPUT_FIELDS,
+    Backend,
+    Completion,
+    GenerateConfig,
+    Message,
+    Prompt,
+    backend_endpoint,
+)
 
 log = logging.getLogger("memobench.llm")
 
@@ -101,8 +109,7 @@ class LLMClient:
     @property
     def endpoint(self) -> str:
         """Base URL + model: what limits are keyed by and errors name."""
-        ep = getattr(self.backend, "endpoint", None)
-        return ep if isinstance(ep, str) else self.spec
+        return backend_endpoint(self.backend)
 
     def __repr__(self) -> str:
         return f"LLMClient({self.backend!r}, cache={self._cache is not None})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .._util.tokens import count_tokens
 from ._mock import prompt_text
-from ._types import Backend, Completion, GenerateConfig, Prompt, Usage
+from ._types import Backend, Completion, GenerateConfig, Prompt, Usage, backend_endpoint
 
 #: Reply length assumed when a call sets no ``max_tokens``.
 UNBOUNDED_REPLY_TOKENS = 256
@@ -29,8 +29,7 @@ class DryRunBackend:
 
     @property
     def endpoint(self) -> str:
-        ep = getattr(self.inner, "endpoint", None)
-        return ep if isinstance(ep, str) else self.spec
+        return backend_endpoint(self.inner)
 
     def __repr__(self) -> str:
         return f"DryRunBackend({self.inner!r})"

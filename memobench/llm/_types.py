@@ -98,6 +98,13 @@ class Backend(Protocol):
         ...
 
 
+def backend_endpoint(backend: Backend) -> str:
+    """Where calls go (base URL + model) if the backend says, else its spec: what endpoint
+    limits are keyed by and errors name."""
+    ep = getattr(backend, "endpoint", None)
+    return ep if isinstance(ep, str) else backend.spec
+
+
 @runtime_checkable
 class Embedder(Protocol):
     """Text → vector."""
