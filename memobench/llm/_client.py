@@ -126,12 +126,15 @@ class LLMClient:
             self._meter(completion, retries=retries)
             return completion
         key = completion_cache_key(self.backend.cache_identity(), prompt, config)
+        storing = getattr(self.backend, "store_in_cache", True)
+        # A stand-in that is not cached (dry run) shares only with its own kind.
+        flight = key if storing else f"uncached:{key}"
         in_flight = _in_flight()
         while True:
             hit = self._cache.get(key)
             if hit is not None:
                 return self._served(Completion.model_validate_json(hit))
-            leader = in_flight.get(key)
+            leader = in_flight.get(flight)
             if leader is None:
                 break
             try:
@@ -141,10 +144,10 @@ class LLMClient:
                     raise  # this caller was cancelled
                 # The call we waited on was cancelled, not us: look again, maybe lead.
         mine: asyncio.Future[Completion] = asyncio.get_running_loop().create_future()
-        in_flight[key] = mine
+        in_flight[flight] = mine
         try:
             completion, retries = await self._call_with_retries(prompt, config)
-            if getattr(self.backend, "store_in_cache", True):
+            if storing:
                 self._cache.put(
                     key, completion.model_dump_json().encode(), kind="completion", model=self.spec
                 )
@@ -158,7 +161,7 @@ class LLMClient:
         else:
             mine.set_result(completion)
         finally:
-            in_flight.pop(key, None)
+            in_flight.pop(flight, None)
         self._meter(completion, retries=retries)
         return completion
 

@@ -67,3 +67,15 @@ async def test_without_cache_identical_calls_are_independent():
         llm = llm_for(srv, cache=False)
         await asyncio.gather(*(llm.complete("draw") for _ in range(4)))
         assert srv.stats.requests == 4
+
+
+async def test_a_dry_run_never_answers_a_real_call():
+    with FakeOpenAIServer(latency_s=0.2) as srv:
+        dry = llm_for(srv, dry_run=True)
+        real = llm_for(srv)
+        filler, answer = await asyncio.gather(dry.complete("same"), real.complete("same"))
+        again = await dry.complete("same")  # now the real answer is cached: a free hit
+        assert srv.stats.requests == 1
+    assert filler.text.startswith("x x") and not filler.cached
+    assert answer.text == "echo: same" and not answer.cached
+    assert again.text == "echo: same" and again.cached
