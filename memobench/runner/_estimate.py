@@ -11,6 +11,7 @@ from pathlib import Path
 from ..llm import UsageReport, cost_usd
 from ._config import RunConfig
 from ._run import Runner, dry_run_embedder
+from ._rundir import RunDir
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,15 +43,18 @@ def estimate_run(config: RunConfig) -> RunEstimate:
     of full length), so the counts are those of the real run: items already answered in the
     run directory are skipped, and calls already in the cache are counted as free hits.
     """
-    real = Runner(config)
+    # One runner (one dataset load): it derives the real run directory, then works in a
+    # scratch copy of that directory's finished answers.
+    dry = Runner(dataclasses.replace(config, dry_run=True, progress=False))
+    real_dir = dry.run_dir.path
     with tempfile.TemporaryDirectory(prefix="memobench-dry-run-") as tmp:
         scratch = Path(tmp) / "run"
         scratch.mkdir()
         for name in ("header.json", "answers.jsonl"):
-            src = real.run_dir.path / name
+            src = real_dir / name
             if src.is_file():
                 shutil.copy2(src, scratch / name)
-        dry = Runner(dataclasses.replace(config, out=scratch, dry_run=True, progress=False))
+        dry.run_dir = RunDir(scratch)
         items_done = len(dry.run_dir.done())
         asyncio.run(dry.ask_all())
         items_total = dry.items_total
@@ -66,7 +70,7 @@ def estimate_run(config: RunConfig) -> RunEstimate:
     if dry_run_embedder(config.embedder) != config.embedder:
         notes.append(f"embedding calls of {config.embedder} are not estimated")
     return RunEstimate(
-        run_dir=real.run_dir.path,
+        run_dir=real_dir,
         items_total=items_total,
         items_done=items_done,
         usage=usage,
