@@ -10,6 +10,7 @@ from ._errata import (
     load_errata,
 )
 from ._errors import ChecksumError, DatasetFormatError, DatasetNotFoundError
+from ._format import DatasetFormat, LocomoFormat, get_format, locomo_format
 from ._locomo import DATE_FORMAT, clean_evidence, parse_date_time, read_locomo_json
 from ._manifest import DatasetManifest, ExpectedCounts, builtin_manifest, read_manifest
 from ._quality import QualityReport, quality_report
@@ -27,6 +28,7 @@ __all__ = [
     "ENV_DATA_DIR",
     "QUIRK_ACTIONS",
     "ChecksumError",
+    "DatasetFormat",
     "DatasetFormatError",
     "DatasetManifest",
     "DatasetNotFoundError",
@@ -36,6 +38,7 @@ __all__ = [
     "ExpectedCounts",
     "LoadReport",
     "LoadedDataset",
+    "LocomoFormat",
     "QualityReport",
     "Quirk",
     "apply_errata",
@@ -47,9 +50,11 @@ __all__ = [
     "download_dataset",
     "errata_report",
     "find_dataset_file",
+    "get_format",
     "load_dataset",
     "load_errata",
     "locomo10",
+    "locomo_format",
     "parse_date_time",
     "quality_report",
     "read_locomo_json",

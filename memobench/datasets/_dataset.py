@@ -10,7 +10,7 @@ from .._util.hashing import sha256_file
 from ..data import Conversation, QACategory
 from ..registry import datasets as dataset_registry
 from ._errors import DatasetFormatError
-from ._locomo import read_locomo_json
+from ._format import get_format
 from ._manifest import DatasetManifest
 from ._report import LoadReport
 from ._resolve import find_dataset_file
@@ -94,8 +94,10 @@ def load_dataset(
     *,
     data_path: str | Path | None = None,
     dedupe: bool = False,
+    format: str | None = None,
 ) -> LoadedDataset:
-    """Load a registered dataset by name, or any LoCoMo-format file by path."""
+    """Load a registered dataset by name, or a file by path (read as ``format``, default its
+    manifest's, else ``locomo``)."""
     manifest: DatasetManifest | None = None
     text = str(name_or_path)
     if isinstance(name_or_path, Path) or text.endswith(".json") or Path(text).is_file():
@@ -111,7 +113,8 @@ def load_dataset(
         )
         name = manifest.name
         path = find_dataset_file(manifest, data_path)
-    conversations, report = read_locomo_json(path)
+    fmt = format or (manifest.format if manifest is not None else "locomo")
+    conversations, report = get_format(fmt).read(path)
     convs = tuple(conversations)
     if dedupe:
         convs = dedupe_qa(convs)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from ..errors import DataError
 
-class DatasetFormatError(ValueError):
+
+class DatasetFormatError(DataError):
     """Malformed dataset: names the file, the sample and the field."""
 
     def __init__(self, file: str, sample: str | None, field: str | None, problem: str) -> None:
@@ -16,9 +18,9 @@ class DatasetFormatError(ValueError):
         super().__init__(f"{': '.join(where)}: {problem}")
 
 
-class DatasetNotFoundError(FileNotFoundError):
+class DatasetNotFoundError(DataError, FileNotFoundError):
     """A dataset file is not in any of the places memobench looks."""
 
 
-class ChecksumError(ValueError):
+class ChecksumError(DataError):
     """A dataset file's sha256 is not the pinned one."""

@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
+from ..errors import LLMError
 
-class LLMError(RuntimeError):
-    """A model call failed for good (after retries, or with a non-retryable status)."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        endpoint: str = "",
-        status: int | str | None = None,
-        attempts: int = 1,
-    ) -> None:
-        super().__init__(message)
-        self.endpoint = endpoint
-        self.status = status
-        self.attempts = attempts
+__all__ = ["LLMError", "LocalModelUnavailable", "RetryableError"]
 
 
 class RetryableError(LLMError):

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Generic, TypeVar
 
+from ..errors import PluginError
+
 T = TypeVar("T")
 
 
-class RegistryError(LookupError):
+class RegistryError(PluginError):
     """Raised for unknown or duplicate names; the message suggests close matches."""
 
 
@@ -140,3 +142,5 @@ datasets: Registry[object] = Registry("datasets")
 tasks: Registry[object] = Registry("tasks")
 metrics: Registry[object] = Registry("metrics")
 llm_backends: Registry[object] = Registry("llm", group="memobench.llm")
+formats: Registry[Callable[[], object]] = Registry("formats")
+"""Dataset-format readers, keyed by a manifest's ``format`` (``memobench.formats``)."""

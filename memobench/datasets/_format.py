@@ -1,0 +1,54 @@
+"""The dataset-format contract: one reader per on-disk format, found through the registry.
+
+A manifest's ``format`` names its reader; a file given by path is read as ``locomo`` unless
+``--format`` says otherwise. Third-party formats register under the ``memobench.formats``
+entry-point group, exactly as the built-in ones do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from ..data import Conversation
+from ..registry import formats as format_registry
+from ._report import LoadReport
+
+
+@runtime_checkable
+class DatasetFormat(Protocol):
+    """Reads one on-disk format into memobench's data model."""
+
+    name: str
+    """Registry name (the manifest's ``format``)."""
+
+    def read(self, path: Path) -> tuple[list[Conversation], LoadReport]:
+        """Read ``path``; malformed input raises ``DatasetFormatError`` naming file, record, field."""
+        ...
+
+
+class LocomoFormat:
+    """LoCoMo's JSON (``locomo10.json`` and memobench-generated datasets)."""
+
+    name = "locomo"
+
+    def read(self, path: Path) -> tuple[list[Conversation], LoadReport]:
+        from ._locomo import read_locomo_json
+
+        return read_locomo_json(path)
+
+
+def locomo_format() -> DatasetFormat:
+    """Entry-point factory of the ``locomo`` format."""
+    return LocomoFormat()
+
+
+def get_format(name: str) -> DatasetFormat:
+    """The reader registered as ``name`` (an unknown name lists the known ones)."""
+    factory = format_registry.get(name)
+    fmt = factory()
+    if not isinstance(fmt, DatasetFormat):
+        from ..errors import PluginError
+
+        raise PluginError(f"format {name!r} factory returned {type(fmt).__name__}, not a reader")
+    return fmt
