@@ -58,14 +58,24 @@ def download(name: str, dest: str | None, url: str | None) -> None:
 @data_path_option
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @click.option("--quirks/--no-quirks", default=True, help="List every quirk found.")
-def inspect(name_or_path: str, data_path: str | None, as_json: bool, quirks: bool) -> None:
-    """Statistics and load report of a dataset (registry name or LoCoMo-format file)."""
+@click.option(
+    "--format",
+    "fmt",
+    help="Read a file with this format (locomo, longmemeval, beam, locomo-plus, ...).",
+)
+def inspect(
+    name_or_path: str, data_path: str | None, as_json: bool, quirks: bool, fmt: str | None
+) -> None:
+    """Statistics and load report of a dataset (registry name, or a file read as --format)."""
     from rich.table import Table
 
     from ..datasets import QUIRK_ACTIONS
     from ..datasets._stats import conversation_stats
     from ._common import load_dataset_or_fail
 
+    if fmt is not None or not _is_locomo(name_or_path):
+        _inspect_generic(name_or_path, data_path, fmt, as_json)
+        return
     ds = load_dataset_or_fail(name_or_path, data_path)
     stats = [conversation_stats(c) for c in ds.conversations]
     from ..datasets import quality_report
@@ -144,3 +154,52 @@ def inspect(name_or_path: str, data_path: str | None, as_json: bool, quirks: boo
     con.print(quality.render(), markup=False)
     if not quality.passed:
         sys.exit(1)
+
+
+def _is_locomo(name_or_path: str) -> bool:
+    """Whether NAME is a LoCoMo-format dataset (the detailed LoCoMo report applies)."""
+    from ..registry import RegistryError
+    from ..registry import datasets as registry
+
+    try:
+        manifest = registry.get(name_or_path)()  # type: ignore[operator]
+    except RegistryError:
+        return True  # a path: LoCoMo unless --format says otherwise
+    return bool(manifest.format == "locomo")
+
+
+def _inspect_generic(
+    name_or_path: str, data_path: str | None, fmt: str | None, as_json: bool
+) -> None:
+    """Counts per the dataset's own question types, and the quirks repaired or kept."""
+    from rich.table import Table
+
+    from ..datasets import QUIRK_ACTIONS, DatasetFormatError, DatasetNotFoundError, load_dataset
+    from ..errors import MemobenchError
+
+    try:
+        ds = load_dataset(name_or_path, data_path=data_path, format=fmt)
+    except (DatasetFormatError, DatasetNotFoundError, MemobenchError, FileNotFoundError) as exc:
+        fail(str(exc))
+    tot = ds.counts()
+    if as_json:
+        out = {"name": ds.name, "sha256": ds.sha256, "totals": tot, "quirks": ds.report.counts()}
+        json.dump(out, sys.stdout, indent=2)
+        click.echo()
+        return
+    con = console()
+    con.print(f"[bold]{ds.name}[/]  {ds.path}  sha256 {ds.sha256}")
+    con.print(
+        f"{tot['conversations']} conversations, {tot['sessions']:,} sessions, "
+        f"{tot['turns']:,} turns, {tot['qa']} questions"
+    )
+    for key, title in (("labels", "question type"), ("subtypes", "subtype")):
+        if tot.get(key):
+            table = Table(title, "questions")
+            for label, n in tot[key].items():  # type: ignore[union-attr]
+                table.add_row(label, str(n))
+            con.print(table)
+    qt = Table("quirk", "count", "what the loader does")
+    for kind, n in sorted(ds.report.counts().items()):
+        qt.add_row(kind, str(n), QUIRK_ACTIONS[kind])
+    con.print(qt)

@@ -139,6 +139,14 @@ class QAItem(BaseModel):
     """Evidence turn ids after cleaning (split, ``D:`` fixed, zero-padding removed)."""
     evidence_raw: tuple[str, ...]
     """Evidence strings exactly as in the file (the official recall uses these)."""
+    label: str | None = None
+    """The dataset's own question type (LongMemEval ``question_type``, BEAM ability,
+    ``cognitive``); None for LoCoMo, whose ``category`` is its own type. Never shown to agents."""
+    asked_at: datetime | None = None
+    """When the question is asked (LongMemEval ``question_date``, Locomo-Plus trigger time);
+    None means after the last session."""
+    gold: dict[str, Any] = Field(default_factory=dict)
+    """Dataset-specific gold for its official scorer (rubric, original ids, cue); never shown."""
 
 
 class Conversation(BaseModel):

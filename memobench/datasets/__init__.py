@@ -10,7 +10,16 @@ from ._errata import (
     load_errata,
 )
 from ._errors import ChecksumError, DatasetFormatError, DatasetNotFoundError
-from ._format import DatasetFormat, LocomoFormat, get_format, locomo_format
+from ._format import (
+    DatasetFormat,
+    LocomoFormat,
+    beam_format,
+    get_format,
+    locomo_format,
+    locomo_plus_format,
+    locomo_plus_unified_format,
+    longmemeval_format,
+)
 from ._locomo import DATE_FORMAT, clean_evidence, parse_date_time, read_locomo_json
 from ._manifest import DatasetManifest, ExpectedCounts, builtin_manifest, read_manifest
 from ._quality import QualityReport, quality_report
@@ -21,6 +30,36 @@ from ._resolve import ENV_DATA_DIR, cache_data_dir, download_dataset, find_datas
 def locomo10() -> DatasetManifest:
     """The LoCoMo 10-conversation release (registered as ``locomo10``)."""
     return builtin_manifest("locomo10")
+
+
+def longmemeval_s() -> DatasetManifest:
+    """LongMemEval-S, cleaned release (placed by hand: hub only)."""
+    return builtin_manifest("longmemeval-s")
+
+
+def longmemeval_m() -> DatasetManifest:
+    """LongMemEval-M, cleaned release."""
+    return builtin_manifest("longmemeval-m")
+
+
+def longmemeval_oracle() -> DatasetManifest:
+    """LongMemEval oracle (evidence sessions only)."""
+    return builtin_manifest("longmemeval-oracle")
+
+
+def beam_100k() -> DatasetManifest:
+    """BEAM, the 100K bucket (20 chats, 400 probing questions)."""
+    return builtin_manifest("beam-100k")
+
+
+def locomo_plus() -> DatasetManifest:
+    """Locomo-Plus: 401 cognitive cue/trigger items stitched into LoCoMo."""
+    return builtin_manifest("locomo-plus")
+
+
+def locomo_plus_unified() -> DatasetManifest:
+    """LoCoMo's 1,986 QA plus Locomo-Plus's 401 cognitive items, as one dataset."""
+    return builtin_manifest("locomo-plus-unified")
 
 
 __all__ = [
@@ -42,6 +81,8 @@ __all__ = [
     "QualityReport",
     "Quirk",
     "apply_errata",
+    "beam_100k",
+    "beam_format",
     "builtin_manifest",
     "cache_data_dir",
     "check_expected",
@@ -55,6 +96,14 @@ __all__ = [
     "load_errata",
     "locomo10",
     "locomo_format",
+    "locomo_plus",
+    "locomo_plus_format",
+    "locomo_plus_unified",
+    "locomo_plus_unified_format",
+    "longmemeval_format",
+    "longmemeval_m",
+    "longmemeval_oracle",
+    "longmemeval_s",
     "parse_date_time",
     "quality_report",
     "read_locomo_json",

@@ -6,14 +6,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .._util.hashing import sha256_file
 from ..data import Conversation, QACategory
 from ..registry import datasets as dataset_registry
 from ._errors import DatasetFormatError
 from ._format import get_format
 from ._manifest import DatasetManifest
 from ._report import LoadReport
-from ._resolve import find_dataset_file
+from ._resolve import dataset_digest, find_dataset_file
 
 
 @dataclass(frozen=True)
@@ -46,9 +45,12 @@ class LoadedDataset:
         return {q.qa_id: (c, q) for c in self.conversations for q in c.qa}
 
     def counts(self) -> dict[str, object]:
+        """Totals; ``labels``/``subtypes`` only for datasets with their own question types, so
+        LoCoMo's counts (and its inspect JSON) are unchanged."""
         convs = self.conversations
-        cats = Counter(int(q.category) for c in convs for q in c.qa)
-        return {
+        qas = [q for c in convs for q in c.qa]
+        cats = Counter(int(q.category) for q in qas)
+        out: dict[str, object] = {
             "conversations": len(convs),
             "sessions": sum(len(c.sessions) for c in convs),
             "turns": sum(c.n_turns for c in convs),
@@ -58,6 +60,13 @@ class LoadedDataset:
             ),
             "categories": {str(k): cats.get(k, 0) for k in sorted(int(c) for c in QACategory)},
         }
+        if any(q.label for q in qas):
+            labels = Counter(q.label or q.category.label for q in qas)
+            out["labels"] = dict(sorted(labels.items()))
+        subtypes = Counter(str(q.gold["subtype"]) for q in qas if "subtype" in q.gold)
+        if subtypes:
+            out["subtypes"] = dict(sorted(subtypes.items()))
+        return out
 
 
 def check_expected(ds: LoadedDataset) -> None:
@@ -66,8 +75,8 @@ def check_expected(ds: LoadedDataset) -> None:
     if m is None or m.expected is None or ds.sha256 != m.sha256 or ds.options.get("dedupe_qa"):
         return
     got = ds.counts()
-    want = m.expected.model_dump()
-    diffs = [f"{k}: expected {want[k]}, got {got[k]}" for k in want if got[k] != want[k]]
+    want = m.expected.model_dump(exclude_none=True)
+    diffs = [f"{k}: expected {want[k]}, got {got.get(k)}" for k in want if got.get(k) != want[k]]
     if diffs:
         raise DatasetFormatError(
             str(ds.path), None, None, "pinned counts do not match: " + "; ".join(diffs)
@@ -100,10 +109,10 @@ def load_dataset(
     manifest's, else ``locomo``)."""
     manifest: DatasetManifest | None = None
     text = str(name_or_path)
-    if isinstance(name_or_path, Path) or text.endswith(".json") or Path(text).is_file():
+    if isinstance(name_or_path, Path) or text.endswith(".json") or Path(text).exists():
         path = Path(text)
         name = path.stem
-        if not path.is_file():
+        if not path.exists():
             raise FileNotFoundError(f"dataset file {path} does not exist")
     else:
         factory = dataset_registry.get(text)
@@ -121,7 +130,7 @@ def load_dataset(
     ds = LoadedDataset(
         name=name,
         path=path,
-        sha256=sha256_file(path),
+        sha256=dataset_digest(path),
         conversations=convs,
         report=report,
         manifest=manifest,

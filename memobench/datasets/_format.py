@@ -52,3 +52,36 @@ def get_format(name: str) -> DatasetFormat:
 
         raise PluginError(f"format {name!r} factory returned {type(fmt).__name__}, not a reader")
     return fmt
+
+
+class _Reader:
+    """A format backed by one reader function (imported on first use: plugins load lazily)."""
+
+    def __init__(self, name: str, module: str, func: str) -> None:
+        self.name, self._module, self._func = name, module, func
+
+    def read(self, path: Path) -> tuple[list[Conversation], LoadReport]:
+        import importlib
+
+        reader = getattr(importlib.import_module(self._module, __package__), self._func)
+        return reader(path)  # type: ignore[no-any-return]
+
+
+def longmemeval_format() -> DatasetFormat:
+    """LongMemEval JSON (cleaned ``_s``/``_m`` and oracle)."""
+    return _Reader("longmemeval", "._longmemeval", "read_longmemeval")
+
+
+def beam_format() -> DatasetFormat:
+    """BEAM: a bucket directory of ``<n>/chat.json`` + ``probing_questions.json``."""
+    return _Reader("beam", "._beam", "read_beam")
+
+
+def locomo_plus_format() -> DatasetFormat:
+    """Locomo-Plus items, each stitched into its LoCoMo conversation."""
+    return _Reader("locomo-plus", "._locomo_plus", "read_locomo_plus")
+
+
+def locomo_plus_unified_format() -> DatasetFormat:
+    """LoCoMo's ten conversations plus the stitched Locomo-Plus items."""
+    return _Reader("locomo-plus-unified", "._locomo_plus", "read_locomo_plus_unified")

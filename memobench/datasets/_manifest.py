@@ -16,16 +16,20 @@ class ExpectedCounts(BaseModel):
     model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
     conversations: int
     """Number of conversations."""
-    sessions: int
+    sessions: int | None = None
     """Sessions with turns."""
-    turns: int
+    turns: int | None = None
     """Turns."""
-    qa: int
+    qa: int | None = None
     """QA items."""
-    image_turns: int
+    image_turns: int | None = None
     """Turns with an image URL."""
-    categories: dict[str, int]
-    """QA items per LoCoMo category number."""
+    categories: dict[str, int] | None = None
+    """QA items per LoCoMo category number (LoCoMo-shaped datasets)."""
+    labels: dict[str, int] | None = None
+    """QA items per the dataset's own type (``QAItem.label``; LoCoMo: the category label)."""
+    subtypes: dict[str, int] | None = None
+    """QA items per ``gold['subtype']`` (Locomo-Plus relation types)."""
 
 
 class DatasetManifest(BaseModel):
@@ -52,6 +56,9 @@ class DatasetManifest(BaseModel):
     """Project page."""
     citation: str = ""
     """BibTeX."""
+    parts: dict[str, str] = Field(default_factory=dict)
+    """Multi-file datasets (``filename`` is a folder): local relative path → URL suffix,
+    appended to ``url``. The folder's sha256 is that of its ``SHA256SUMS``-style listing."""
     expected: ExpectedCounts | None = None
     """Counts asserted when the loaded file has ``sha256``."""
     source: str = Field(default="", exclude=True)

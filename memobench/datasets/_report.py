@@ -26,6 +26,17 @@ QUIRK_ACTIONS: dict[str, str] = {
     "image_without_query": "kept: image URL without its search query",
     "observation_ids_list": "repaired: a list of ids",
     "observation_ids_joined": "repaired: a comma-joined id string split",
+    # BEAM
+    "anchor_on_message": "repaired: batch time_anchor null; the first user message's anchor used",
+    "position_marker": "repaired: '->-> b,t' generator marker cut from the message (a leak)",
+    # LongMemEval
+    "session_renamed": "repaired: haystack session id replaced by a neutral S<n> (ids leak gold)",
+    "has_answer_dropped": "repaired: has_answer removed from turns (its presence marks evidence)",
+    "sessions_resorted": "repaired: haystack sessions sorted by date (the oracle is unsorted)",
+    "evidence_after_question": "kept: an evidence session dated after question_date",
+    # Locomo-Plus
+    "gap_unparsed": "kept as upstream: an unparseable time_gap gives 0 days (cue before trigger)",
+    "cue_line_dropped": "dropped as upstream: a cue line starting neither 'A:' nor 'B:'",
 }
 
 

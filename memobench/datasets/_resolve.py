@@ -6,7 +6,9 @@ then the user cache directory (where ``memobench datasets download`` puts files)
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import urllib.request
 from pathlib import Path
 
@@ -46,10 +48,19 @@ def candidate_paths(manifest: DatasetManifest, data_path: str | Path | None = No
     return out
 
 
+def dataset_digest(path: Path) -> str:
+    """sha256 of a file; for a folder, of its ``SHA256SUMS``-style listing of ``*.json`` files."""
+    if path.is_file():
+        return sha256_file(path)
+    files = sorted(p for p in path.rglob("*.json") if p.is_file())
+    listing = "".join(f"{sha256_file(p)}  {p.relative_to(path).as_posix()}\n" for p in files)
+    return hashlib.sha256(listing.encode()).hexdigest()
+
+
 def find_dataset_file(manifest: DatasetManifest, data_path: str | Path | None = None) -> Path:
     candidates = candidate_paths(manifest, data_path)
     for path in candidates:
-        if path.is_file():
+        if path.is_file() or (manifest.parts and path.is_dir()):
             return path
     looked = "\n  ".join(str(p) for p in candidates)
     raise DatasetNotFoundError(
@@ -68,19 +79,31 @@ def download_dataset(
         raise ValueError(f"{manifest.name} has no download URL")
     dest = Path(dest_dir) if dest_dir else cache_data_dir()
     target = dest / manifest.filename
-    if target.is_file() and sha256_file(target) == manifest.sha256:
+    if target.exists() and dataset_digest(target) == manifest.sha256:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.part")
-    with urllib.request.urlopen(source, timeout=60) as resp, open(tmp, "wb") as fh:
-        while block := resp.read(1 << 20):
-            fh.write(block)
-    digest = sha256_file(tmp)
+    if manifest.parts:
+        shutil.rmtree(tmp, ignore_errors=True)
+        for rel, suffix in manifest.parts.items():
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            _fetch(source.rstrip("/") + "/" + suffix, tmp / rel)
+    else:
+        _fetch(source, tmp)
+    digest = dataset_digest(tmp)
     if digest != manifest.sha256:
-        tmp.unlink(missing_ok=True)
+        shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
         raise ChecksumError(
             f"{manifest.name}: downloaded file from {source} has sha256 {digest}, "
             f"expected {manifest.sha256}; nothing was written"
         )
+    if target.is_dir():
+        shutil.rmtree(target)
     os.replace(tmp, target)
     return target
+
+
+def _fetch(url: str, dest: Path) -> None:
+    with urllib.request.urlopen(url, timeout=60) as resp, open(dest, "wb") as fh:
+        while block := resp.read(1 << 20):
+            fh.write(block)
