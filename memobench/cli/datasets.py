@@ -164,7 +164,12 @@ def _is_locomo(name_or_path: str) -> bool:
     try:
         manifest = registry.get(name_or_path)()  # type: ignore[operator]
     except RegistryError:
-        return True  # a path: LoCoMo unless --format says otherwise
+        from pathlib import Path
+
+        from ..datasets import sniff_format
+
+        path = Path(name_or_path)
+        return not path.exists() or sniff_format(path) == "locomo"
     return bool(manifest.format == "locomo")
 
 

@@ -19,6 +19,7 @@ from ._format import (
     locomo_plus_format,
     locomo_plus_unified_format,
     longmemeval_format,
+    sniff_format,
 )
 from ._locomo import DATE_FORMAT, clean_evidence, parse_date_time, read_locomo_json
 from ._manifest import DatasetManifest, ExpectedCounts, builtin_manifest, read_manifest
@@ -108,4 +109,5 @@ __all__ = [
     "quality_report",
     "read_locomo_json",
     "read_manifest",
+    "sniff_format",
 ]

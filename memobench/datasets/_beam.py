@@ -128,7 +128,8 @@ def _qa(probes: Any, file: str, sample: str, id_map: dict[int, str], asked_at: d
             answer = rec.get(GOLD_FIELD.get(ability, "answer"))
             items.append(
                 QAItem(
-                    qa_id=f"{sample}:{ability}:{i}",
+                    # Neutral: the qa_id reaches agents, so it must not name the ability.
+                    qa_id=f"{sample}:q{len(items)}",
                     question=rec["question"],
                     answer=answer if isinstance(answer, str) else None,
                     category=_CATEGORY.get(ability, QACategory.SINGLE_HOP),
@@ -136,7 +137,7 @@ def _qa(probes: Any, file: str, sample: str, id_map: dict[int, str], asked_at: d
                     evidence_raw=tuple(str(s) for s in src),
                     label=ability,
                     asked_at=asked_at,
-                    gold={k: v for k, v in rec.items() if k != "question"},
+                    gold={"index": i, **{k: v for k, v in rec.items() if k != "question"}},
                 )
             )
     return items

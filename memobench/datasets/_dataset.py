@@ -9,7 +9,7 @@ from pathlib import Path
 from ..data import Conversation, QACategory
 from ..registry import datasets as dataset_registry
 from ._errors import DatasetFormatError
-from ._format import get_format
+from ._format import get_format, sniff_format
 from ._manifest import DatasetManifest
 from ._report import LoadReport
 from ._resolve import dataset_digest, find_dataset_file
@@ -106,7 +106,8 @@ def load_dataset(
     format: str | None = None,
 ) -> LoadedDataset:
     """Load a registered dataset by name, or a file by path (read as ``format``, default its
-    manifest's, else ``locomo``)."""
+    manifest's, else sniffed: a folder is BEAM, LongMemEval/Locomo-Plus by their keys, else
+    ``locomo``)."""
     manifest: DatasetManifest | None = None
     text = str(name_or_path)
     if isinstance(name_or_path, Path) or text.endswith(".json") or Path(text).exists():
@@ -122,7 +123,7 @@ def load_dataset(
         )
         name = manifest.name
         path = find_dataset_file(manifest, data_path)
-    fmt = format or (manifest.format if manifest is not None else "locomo")
+    fmt = format or (manifest.format if manifest is not None else sniff_format(path))
     conversations, report = get_format(fmt).read(path)
     convs = tuple(conversations)
     if dedupe:

@@ -43,6 +43,23 @@ def locomo_format() -> DatasetFormat:
     return LocomoFormat()
 
 
+#: Keys that open a record of each JSON format (their upstream files put them first).
+_SNIFF = (("longmemeval", '"question_id"'), ("locomo-plus", '"cue_dialogue"'))
+
+
+def sniff_format(path: Path) -> str:
+    """The format of a dataset given by path: a folder is BEAM; a JSON file is LongMemEval or
+    Locomo-Plus when its first record's keys say so; anything else is LoCoMo (the default)."""
+    if path.is_dir():
+        return "beam"
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        head = fh.read(4096)
+    for name, key in _SNIFF:
+        if key in head and '"sample_id"' not in head:
+            return name
+    return "locomo"
+
+
 def get_format(name: str) -> DatasetFormat:
     """The reader registered as ``name`` (an unknown name lists the known ones)."""
     factory = format_registry.get(name)
