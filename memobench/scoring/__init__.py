@@ -1,5 +1,8 @@
 """Scoring: LoCoMo-exact QA scoring, evidence recall, and (in ``scoring.text``) text metrics."""
 
+from . import _beam as beam
+from . import _locomo_plus as locomo_plus
+from . import _longmemeval as longmemeval
 from ._abstention import ABSTENTION_KEYS, abstention_scores, add_abstention_scores
 from ._length import length_stats
 from ._locomo_qa import (
@@ -32,11 +35,14 @@ __all__ = [
     "abstention_scores",
     "add_abstention_scores",
     "answer_tokens",
+    "beam",
     "f1_score",
     "gold_for_scoring",
     "is_abstention",
     "length_stats",
     "locomo_f1_metric",
+    "locomo_plus",
+    "longmemeval",
     "multi_answer_f1",
     "normalize_answer",
     "official_recall",

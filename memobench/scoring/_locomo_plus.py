@@ -1,0 +1,69 @@
+"""Locomo-Plus's official scoring as pure functions (``llm_as_judge.py``, ``prompt.py`` at 059f4e3).
+
+Labels score correct 1, partial 0.5, wrong 0. Corrected parsing by default; upstream's behind
+``official_parse``: after a failed regex and ``json.loads`` it searches substrings in the order
+correct -> wrong -> partial, so a non-JSON "incorrect" reads as **correct**.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+LABEL_SCORE = {"correct": 1.0, "partial": 0.5, "wrong": 0.0}
+_FIELD = re.compile(r'"label"\s*:\s*"([a-zA-Z]+)"')
+
+
+def judge_prompt(cue: str, prediction: str) -> tuple[str, str]:
+    """(Cognitive judge prompt, its sha256): the cue as evidence and the prediction; no gold,
+    no trigger."""
+    from ..tasks import load_task_spec
+
+    tpl = load_task_spec("judge_locomo_plus").prompt("cognitive")
+    return tpl.render(evidence=cue, prediction=prediction), tpl.sha256
+
+
+def parse_label(reply: str, *, official_parse: bool = False) -> str | None:
+    """The judge's label, or None when none can be read (scores 0, as upstream's unknowns)."""
+    m = _FIELD.search(reply)
+    if m:
+        label = m.group(1).lower()
+        return label if label in LABEL_SCORE else None
+    try:
+        obj = json.loads(reply)
+        label = str(obj.get("label", "")).lower() if isinstance(obj, dict) else ""
+        return label if label in LABEL_SCORE else None
+    except (json.JSONDecodeError, AttributeError):
+        pass
+    low = reply.lower()
+    if official_parse:
+        for label in ("correct", "wrong", "partial"):
+            if label in low:
+                return label
+        return None
+    # Corrected: whole words, and "incorrect" is wrong.
+    if re.search(r"\b(incorrect|wrong)\b", low):
+        return "wrong"
+    for label in ("correct", "partial"):
+        if re.search(rf"\b{label}\b", low):
+            return label
+    return None
+
+
+def label_score(label: str | None) -> float:
+    return LABEL_SCORE.get(label or "", 0.0)
+
+
+def unified_scores(samples: Sequence[tuple[str, float]]) -> dict[str, float | None]:
+    """``overall_avg`` (micro mean over every judged sample) and the mean per category, from
+    (category, score) pairs; the unified set is LoCoMo's QA plus the ``cognitive`` items."""
+    if not samples:
+        return {"overall_avg": None}
+    out: dict[str, float | None] = {"overall_avg": sum(s for _, s in samples) / len(samples)}
+    cats: dict[str, list[float]] = {}
+    for cat, s in samples:
+        cats.setdefault(cat, []).append(s)
+    for cat, vals in sorted(cats.items()):
+        out[f"by_category_{cat}"] = sum(vals) / len(vals)
+    return out
