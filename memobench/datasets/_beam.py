@@ -133,8 +133,9 @@ def _qa(probes: Any, file: str, sample: str, id_map: dict[int, str], asked_at: d
                     question=rec["question"],
                     answer=answer if isinstance(answer, str) else None,
                     category=_CATEGORY.get(ability, QACategory.SINGLE_HOP),
+                    # Turn ids in both: the message ids stay in gold["source_chat_ids"].
                     evidence=tuple(dict.fromkeys(id_map[s] for s in src)),
-                    evidence_raw=tuple(str(s) for s in src),
+                    evidence_raw=tuple(id_map[s] for s in src),
                     label=ability,
                     asked_at=asked_at,
                     gold={"index": i, **{k: v for k, v in rec.items() if k != "question"}},
