@@ -1,5 +1,6 @@
 """The agent adapter interface, agent loading, and the baselines (in ``agents.baselines``)."""
 
+from ._coerce import ACCEPTED, AgentReturnError, coerce_answer, coerce_text
 from ._context import AgentContext
 from ._loading import AgentFactory, resolve_agent
 from ._protocol import (
@@ -14,8 +15,10 @@ from ._protocol import (
 )
 
 __all__ = [
+    "ACCEPTED",
     "AgentContext",
     "AgentFactory",
+    "AgentReturnError",
     "Answer",
     "DialogueContext",
     "GeneratesTurns",
@@ -23,6 +26,8 @@ __all__ = [
     "Question",
     "RetrievedItem",
     "SummarizesEvents",
+    "coerce_answer",
+    "coerce_text",
     "resolve_agent",
     "turn_line",
 ]

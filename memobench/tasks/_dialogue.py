@@ -15,10 +15,11 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+from ..agents import coerce_text
 from ..data import Conversation, Session, Turn
 from ..results import SampleRecord
 from ._prompts import VersionedTask, load_task_spec
-from ._qa_task import call
+from ._qa_task import agent_name, call
 
 TASK = "dialogue"
 DIALOGUE_SCORING_VERSION = "dialogue-1"
@@ -158,8 +159,12 @@ class DialogueTask(VersionedTask):
             listener=item.listener,
             image_caption=item.caption,
         )
-        text = await call(hook, context, now=session.date_time)
-        return {"prediction": str(text or "").strip(), "retrieved": None, "extra": extra}
+        text = coerce_text(
+            await call(hook, context, now=session.date_time),
+            agent=agent_name(agent, options),
+            method="next_turn",
+        )
+        return {"prediction": text, "retrieved": None, "extra": extra}
 
     def score(
         self,
