@@ -74,9 +74,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    with tempfile.TemporaryDirectory() as tmp_name, FakeOpenAIServer(
-        reply=reply, latency_s=0.02, faults=FAULTS, seed=args.seed
-    ) as server:
+    with (
+        tempfile.TemporaryDirectory() as tmp_name,
+        FakeOpenAIServer(reply=reply, latency_s=0.02, faults=FAULTS, seed=args.seed) as server,
+    ):
         tmp = Path(tmp_name)
         t0 = time.perf_counter()
         ref = start(server.base_url, tmp / "ref", tmp / "cache-ref")
