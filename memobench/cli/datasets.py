@@ -62,8 +62,7 @@ def inspect(name_or_path: str, data_path: str | None, as_json: bool, quirks: boo
     """Statistics and load report of a dataset (registry name or LoCoMo-format file)."""
     from rich.table import Table
 
-    from ..datasets import QUIRK_ACTIONS
-    from ..datasets._stats import conversation_stats
+    from ..datasets import QUIRK_ACTIONS, conversation_stats
     from ._common import load_dataset_or_fail
 
     ds = load_dataset_or_fail(name_or_path, data_path)

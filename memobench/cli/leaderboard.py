@@ -93,8 +93,8 @@ def show(path: str, fmt: str, output: str | None) -> None:
         render_markdown,
         render_png,
         render_table,
+        rich_tables,
     )
-    from ..leaderboard._views import rich_tables
 
     board = _load(path)
     if fmt == "png":
