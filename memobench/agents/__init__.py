@@ -1,5 +1,6 @@
-"""The agent adapter interface, agent loading, and the baselines (in ``agents.baselines``)."""
+"""The agent adapter interface and agent loading (the baselines live in ``memobench.baselines``)."""
 
+from ..data import turn_line
 from ._coerce import ACCEPTED, AgentReturnError, coerce_answer, coerce_text
 from ._context import AgentContext
 from ._loading import AgentFactory, resolve_agent
@@ -11,7 +12,6 @@ from ._protocol import (
     Question,
     RetrievedItem,
     SummarizesEvents,
-    turn_line,
 )
 
 __all__ = [

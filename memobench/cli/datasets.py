@@ -8,9 +8,10 @@ import sys
 import click
 
 from ._common import console, data_path_option, fail
+from ._lazy import UserErrorGroup
 
 
-@click.group()
+@click.group(cls=UserErrorGroup)
 def datasets() -> None:
     """List, download and inspect datasets."""
 
@@ -42,13 +43,13 @@ def list_() -> None:
 )
 def download(name: str, dest: str | None, url: str | None) -> None:
     """Download NAME's pinned file and verify its sha256."""
-    from ..datasets import ChecksumError, download_dataset
+    from ..datasets import download_dataset
     from ..registry import datasets as registry
 
     manifest = registry.get(name)()  # type: ignore[operator]
     try:
         path = download_dataset(manifest, dest_dir=dest, url=url)
-    except (ChecksumError, OSError) as exc:
+    except OSError as exc:  # network or disk: not a memobench error, still the user's to fix
         fail(str(exc))
     click.echo(f"{name}: {path} (sha256 {manifest.sha256[:12]}… verified)")
 
@@ -62,8 +63,7 @@ def inspect(name_or_path: str, data_path: str | None, as_json: bool, quirks: boo
     """Statistics and load report of a dataset (registry name or LoCoMo-format file)."""
     from rich.table import Table
 
-    from ..datasets import QUIRK_ACTIONS
-    from ..datasets._stats import conversation_stats
+    from ..datasets import QUIRK_ACTIONS, conversation_stats
     from ._common import load_dataset_or_fail
 
     ds = load_dataset_or_fail(name_or_path, data_path)

@@ -13,9 +13,10 @@ from ._errors import ChecksumError, DatasetFormatError, DatasetNotFoundError
 from ._format import DatasetFormat, LocomoFormat, get_format, locomo_format
 from ._locomo import DATE_FORMAT, clean_evidence, parse_date_time, read_locomo_json
 from ._manifest import DatasetManifest, ExpectedCounts, builtin_manifest, read_manifest
-from ._quality import QualityReport, quality_report
+from ._quality import QualityReport, approx_tokens, quality_report
 from ._report import QUIRK_ACTIONS, LoadReport, Quirk
 from ._resolve import ENV_DATA_DIR, cache_data_dir, download_dataset, find_dataset_file
+from ._stats import conversation_stats
 
 
 def locomo10() -> DatasetManifest:
@@ -42,10 +43,12 @@ __all__ = [
     "QualityReport",
     "Quirk",
     "apply_errata",
+    "approx_tokens",
     "builtin_manifest",
     "cache_data_dir",
     "check_expected",
     "clean_evidence",
+    "conversation_stats",
     "dedupe_qa",
     "download_dataset",
     "errata_report",

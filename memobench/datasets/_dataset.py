@@ -9,7 +9,7 @@ from pathlib import Path
 from .._util.hashing import sha256_file
 from ..data import Conversation, QACategory
 from ..registry import datasets as dataset_registry
-from ._errors import DatasetFormatError
+from ._errors import DatasetFormatError, DatasetNotFoundError
 from ._format import get_format
 from ._manifest import DatasetManifest
 from ._report import LoadReport
@@ -104,7 +104,7 @@ def load_dataset(
         path = Path(text)
         name = path.stem
         if not path.is_file():
-            raise FileNotFoundError(f"dataset file {path} does not exist")
+            raise DatasetNotFoundError(f"dataset file {path} does not exist")
     else:
         factory = dataset_registry.get(text)
         manifest = factory() if callable(factory) else factory  # type: ignore[assignment]

@@ -35,6 +35,8 @@ class ErrorBudget:
         self.max_errors = max_errors
         self.total = total
         self.count = 0
+        self.exhausted = False
+        """Set once the limit is reached: items not started yet are not asked any more."""
 
     def add(self, n: int = 1) -> None:
         self.count += n
@@ -43,6 +45,7 @@ class ErrorBudget:
             return
         over = self.count >= limit if limit >= 1 else self.count > limit * max(1, self.total)
         if over:
+            self.exhausted = True
             shown = f"{int(limit)}" if limit >= 1 else f"{limit:.0%} of {self.total} items"
             raise TooManyErrors(
                 f"{self.count} items failed (--max-errors {shown}); the run stopped early. "

@@ -198,6 +198,8 @@ class Runner:
         self._budget.add()
 
     async def _ask_one(self, agent: Any, conv: Conversation, task: Any, item: Any) -> None:
+        if self._budget.exhausted:  # the run is stopping; siblings may still be queued
+            return
         options = {**self.task_options(task), "agent_name": _shown_agent(self.config.agent)}
         with phase("answer"):
             started = time.perf_counter()

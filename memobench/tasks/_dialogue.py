@@ -77,7 +77,7 @@ def session_of(dia_id: str) -> int | None:
 
 def turn_prompt(context: Any, *, memory: str = "") -> str:
     """The baselines' prompt (``tasks/dialogue/next_turn.txt``) for a ``DialogueContext``."""
-    from ..agents._protocol import turn_line
+    from ..data import turn_line
 
     transcript = "".join(turn_line(t) + "\n" for t in context.session.turns)
     image = (
@@ -145,7 +145,7 @@ class DialogueTask(VersionedTask):
     async def ask(
         self, agent: Any, conv: Conversation, item: TurnItem, *, options: dict[str, Any]
     ) -> dict[str, Any]:
-        from ..agents._protocol import DialogueContext
+        from ..agents import DialogueContext
 
         extra: dict[str, Any] = {"image": item.caption is not None}
         hook = getattr(agent, "next_turn", None)

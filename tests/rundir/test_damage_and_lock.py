@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -114,18 +115,39 @@ def _wait_for_answers(out: Path, n: int, timeout: float = 60) -> None:
     raise AssertionError(f"no {n} answers in {out} within {timeout} s")
 
 
+def _wait_for_holder(out: Path, pid: int, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if json.loads((out / "run.lock").read_text()).get("pid") == pid:
+                return
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"pid {pid} did not take the lock of {out} within {timeout} s")
+
+
 def test_second_process_refuses_then_waits_without_duplicates(
     tmp_path: Path, data_dir: str
 ) -> None:
     out = tmp_path / "run"
-    with FakeOpenAIServer(reply=_slow_reply) as server:
+    release = threading.Event()
+
+    def gated(req) -> str:  # type: ignore[no-untyped-def]
+        release.wait(120)  # the first run holds the directory until the test lets it go
+        return _slow_reply(req)
+
+    with FakeOpenAIServer(reply=gated) as server:
         first = _proc(server.base_url, data_dir, out)
-        _wait_for_answers(out, 1)
+        _wait_for_holder(out, first.pid)
         refused = _proc(server.base_url, data_dir, out)
         _, err = refused.communicate(timeout=120)
         assert refused.returncode == 2, err
         assert f"is in use by pid {first.pid} on " in err and "--wait" in err
         waiting = _proc(server.base_url, data_dir, out, "--wait")
+        time.sleep(1.0)
+        assert waiting.poll() is None  # queued behind the first
+        release.set()
         assert first.wait(timeout=120) == 0
         assert waiting.wait(timeout=120) == 0, waiting.stderr.read() if waiting.stderr else ""
     ids = [json.loads(x)["item_id"] for x in (out / "answers.jsonl").read_text().splitlines()]

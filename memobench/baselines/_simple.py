@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..._util.tokens import count_tokens
-from ...data import Session
-from ...tasks._dialogue import TURN_TOKENS, clean_turn, prior_session, turn_prompt
-from ...tasks._event_summary import (
+from .._util.tokens import count_tokens
+from ..agents import AgentContext, Answer, DialogueContext, Question, RetrievedItem
+from ..data import Session, turn_line
+from ..tasks import (
+    TURN_TOKENS,
+    clean_turn,
+    prior_session,
+    turn_prompt,
     window_sessions,
 )
-from .._context import AgentContext
-from .._protocol import Answer, DialogueContext, Question, RetrievedItem, turn_line
 from ._reader import context_budget, read, summarize_events_from
 from ._serialize import session_header, truncate_recent
 
