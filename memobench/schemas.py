@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from ._util import atomic_write_text
 from .leaderboard import Leaderboard
 from .results import RunResults, SampleRecord
@@ -16,7 +18,7 @@ from .results import RunResults, SampleRecord
 
 def render_schemas() -> dict[str, str]:
     """File name → JSON Schema text for results, sample records and leaderboards."""
-    models = {
+    models: dict[str, type[BaseModel]] = {
         "results.schema.json": RunResults,
         "sample.schema.json": SampleRecord,
         "leaderboard.schema.json": Leaderboard,

@@ -67,7 +67,7 @@ class OracleAgent:
     def evidence_context(self, qa_id: str) -> tuple[str, tuple[RetrievedItem, ...]]:
         ids = [i for i in self.evidence.get(qa_id, ()) if i in self.turns]
         blocks = []
-        items = []
+        items: list[RetrievedItem] = []
         for session in self.gold.sessions:
             chosen = [t for t in session.turns if t.dia_id in ids]
             if chosen:

@@ -17,7 +17,7 @@ data_path_option = click.option(
 
 
 @functools.cache
-def console():  # type: ignore[no-untyped-def]
+def console() -> Any:
     from rich.console import Console
 
     # Wide enough for the tables when output is captured (CI logs, CliRunner).

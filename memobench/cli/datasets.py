@@ -26,7 +26,7 @@ def list_() -> None:
 
     table = Table("name", "licence", "sha256", "local file")
     for name in registry.names():
-        manifest = registry.get(name)()  # type: ignore[operator]
+        manifest = registry.get(name)()
         try:
             where = str(find_dataset_file(manifest))
         except DatasetNotFoundError:
@@ -46,7 +46,7 @@ def download(name: str, dest: str | None, url: str | None) -> None:
     from ..datasets import download_dataset
     from ..registry import datasets as registry
 
-    manifest = registry.get(name)()  # type: ignore[operator]
+    manifest = registry.get(name)()
     try:
         path = download_dataset(manifest, dest_dir=dest, url=url)
     except OSError as exc:  # network or disk: not a memobench error, still the user's to fix

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import click
 
@@ -51,7 +52,7 @@ def build(
     run_dirs: tuple[str, ...],
     output: str,
     seed: int,
-    method: str,
+    method: Literal["bootstrap", "permutation"],
     n_resamples: int,
     calibrations: tuple[str, ...],
 ) -> None:
@@ -66,7 +67,7 @@ def build(
             seed=seed,
             base_dir=out.parent,
             method=method,
-            n_resamples=n_resamples,  # type: ignore[arg-type]
+            n_resamples=n_resamples,
             calibrations=calibrations,
         )
     except (IncompatibleRunsError, FileNotFoundError, ValueError) as exc:

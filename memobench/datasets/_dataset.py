@@ -106,8 +106,7 @@ def load_dataset(
         if not path.is_file():
             raise DatasetNotFoundError(f"dataset file {path} does not exist")
     else:
-        factory = dataset_registry.get(text)
-        manifest = factory() if callable(factory) else factory  # type: ignore[assignment]
+        manifest = dataset_registry.get(text)()
         assert isinstance(manifest, DatasetManifest), (
             f"{text} factory must return a DatasetManifest"
         )

@@ -1,5 +1,9 @@
 """Tasks (QA, event summarization, dialogue generation) and their versioned prompts."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 # What reader agents (``memobench.baselines`` and third-party agents) need to answer the
 # event-summary and dialogue tasks the way the tasks ask: budgets, prompts and reply cleaning.
 from ._dialogue import TURN_TOKENS, clean_turn, prior_session, session_of, turn_prompt
@@ -16,14 +20,18 @@ from ._qa_protocol import PROTOCOLS, RenderedQuestion, map_cat5_reply, render_qu
 from ._qa_task import QATask, call, qa_task
 from ._task import Task
 
+if TYPE_CHECKING:
+    from ._dialogue import DialogueTask
+    from ._event_summary import EventSummaryTask
 
-def event_summary_task():  # type: ignore[no-untyped-def]
+
+def event_summary_task() -> EventSummaryTask:
     from ._event_summary import EventSummaryTask
 
     return EventSummaryTask()
 
 
-def dialogue_task():  # type: ignore[no-untyped-def]
+def dialogue_task() -> DialogueTask:
     from ._dialogue import DialogueTask
 
     return DialogueTask()
