@@ -109,7 +109,7 @@ def bench_full_runs(repeats: int = 3) -> None:
 def bench_rag_index(tmp: Path) -> None:
     from memobench.agents import AgentContext
     from memobench.agents._protocol import turn_line
-    from memobench.agents.baselines import RagAgent
+    from memobench.baselines import RagAgent
     from memobench.datasets import load_dataset
     from memobench.llm import get_embedder
 
@@ -148,7 +148,7 @@ def bench_rag_index(tmp: Path) -> None:
 def bench_long_context_prefix() -> None:
     from memobench._util.tokens import count_tokens
     from memobench.agents import AgentContext
-    from memobench.agents.baselines import LongContextAgent
+    from memobench.baselines import LongContextAgent
     from memobench.datasets import load_dataset
     from memobench.tasks import render_question
 

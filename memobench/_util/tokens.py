@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
+from typing import Any
 
 
 @functools.cache
-def _encoding():  # type: ignore[no-untyped-def]
+def _encoding() -> Any:
     # llama-index ships tiktoken's BPE files; point tiktoken there so nothing is downloaded.
     if "TIKTOKEN_CACHE_DIR" not in os.environ:
         try:

@@ -1,5 +1,7 @@
-"""The agent adapter interface, agent loading, and the baselines (in ``agents.baselines``)."""
+"""The agent adapter interface and agent loading (the baselines live in ``memobench.baselines``)."""
 
+from ..data import turn_line
+from ._coerce import ACCEPTED, AgentReturnError, coerce_answer, coerce_text
 from ._context import AgentContext
 from ._loading import AgentFactory, resolve_agent
 from ._protocol import (
@@ -10,12 +12,13 @@ from ._protocol import (
     Question,
     RetrievedItem,
     SummarizesEvents,
-    turn_line,
 )
 
 __all__ = [
+    "ACCEPTED",
     "AgentContext",
     "AgentFactory",
+    "AgentReturnError",
     "Answer",
     "DialogueContext",
     "GeneratesTurns",
@@ -23,6 +26,8 @@ __all__ = [
     "Question",
     "RetrievedItem",
     "SummarizesEvents",
+    "coerce_answer",
+    "coerce_text",
     "resolve_agent",
     "turn_line",
 ]

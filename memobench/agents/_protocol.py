@@ -14,7 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..data import Session, Turn
+from ..data import Session
 
 _FROZEN = ConfigDict(frozen=True, use_attribute_docstrings=True)
 
@@ -111,11 +111,3 @@ class GeneratesTurns(Protocol):
     def next_turn(self, context: DialogueContext, *, now: datetime) -> str | Awaitable[str]:
         """The next utterance of ``context.speaker``."""
         ...
-
-
-def turn_line(turn: Turn) -> str:
-    """LoCoMo's turn serialization with the pre-release caption convention."""
-    line = f'{turn.speaker} said, "{turn.text}"'
-    if turn.image is not None and turn.image.caption:
-        line += f" [shares {turn.image.caption}]"
-    return line

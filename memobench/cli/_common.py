@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -17,7 +17,7 @@ data_path_option = click.option(
 
 
 @functools.cache
-def console():  # type: ignore[no-untyped-def]
+def console() -> Any:
     from rich.console import Console
 
     # Wide enough for the tables when output is captured (CI logs, CliRunner).
@@ -29,11 +29,9 @@ def fail(message: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
-def load_dataset_or_fail(name_or_path: str, data_path: str | None, *, dedupe: bool = False):  # type: ignore[no-untyped-def]
-    from ..datasets import DatasetFormatError, DatasetNotFoundError, load_dataset
-    from ..registry import RegistryError
+def load_dataset_or_fail(name_or_path: str, data_path: str | None, *, dedupe: bool = False) -> Any:
+    """``load_dataset`` for commands; its errors are ``DataError``/``PluginError``, which the
+    ``memobench`` group prints as one line (exit 2)."""
+    from ..datasets import load_dataset
 
-    try:
-        return load_dataset(name_or_path, data_path=data_path, dedupe=dedupe)
-    except (DatasetFormatError, DatasetNotFoundError, RegistryError, FileNotFoundError) as exc:
-        fail(str(exc))
+    return load_dataset(name_or_path, data_path=data_path, dedupe=dedupe)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .._version import __version__
-from ._lazy import LazyGroup
+from ._lazy import DEBUG_KEY, LazyGroup
 
 #: command name → "module:click object". One module per command (group).
 COMMANDS = {
@@ -23,8 +23,11 @@ COMMANDS = {
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="memobench")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of user errors (exit code 2).")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
     """memobench: benchmark the long-term conversational memory of LLM agents."""
+    ctx.meta[DEBUG_KEY] = debug
 
 
 def main() -> None:

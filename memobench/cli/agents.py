@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from ._common import console
+from ._lazy import UserErrorGroup
 
 
-@click.group()
+@click.group(cls=UserErrorGroup)
 def agents() -> None:
     """Agents: built-in baselines and installed plugins."""
 

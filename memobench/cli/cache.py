@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from ._lazy import UserErrorGroup
+
 
 def _human(n: int) -> str:
     size = float(n)
@@ -14,7 +16,7 @@ def _human(n: int) -> str:
     return f"{n} B"
 
 
-@click.group("cache")
+@click.group("cache", cls=UserErrorGroup)
 def cache() -> None:
     """The SQLite cache of completions and embeddings ($MEMOBENCH_CACHE_DIR)."""
 

@@ -151,8 +151,7 @@ def generate(
         )
         sys.exit(1)
     if check:
-        from memobench.datasets import load_dataset
-        from memobench.datasets._quality import quality_report
+        from memobench.datasets import load_dataset, quality_report
 
         report = quality_report(load_dataset(out), require_all_categories=procedural)
         click.echo(report.render())

@@ -8,11 +8,12 @@ from pathlib import Path
 import click
 
 from ._common import data_path_option, fail
+from ._lazy import UserErrorGroup
 
 _MODES = click.Choice(["lenient", "strict"])
 
 
-@click.group()
+@click.group(cls=UserErrorGroup)
 def judge() -> None:
     """LLM-as-judge scoring and calibration."""
 

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import click
+
+from ._lazy import UserErrorGroup
 
 DEFAULT_PATH = "results/leaderboard.json"
 
 
 def _load(path: str):  # -> Leaderboard (imported lazily to keep --help fast)
+    from ..errors import DataError
     from ..leaderboard import Leaderboard
 
     try:
         return Leaderboard.model_validate_json(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise click.ClickException(f"cannot read {path}: {exc}") from exc
+        raise DataError(f"cannot read {path}: {exc}") from exc
     except ValueError as exc:
-        raise click.ClickException(f"{path} is not a valid leaderboard: {exc}") from exc
+        raise DataError(f"{path} is not a valid leaderboard: {exc}") from exc
 
 
-@click.group()
+@click.group(cls=UserErrorGroup)
 def leaderboard() -> None:
     """Merge runs into a leaderboard, render it, verify it, compare entries."""
 
@@ -48,7 +52,7 @@ def build(
     run_dirs: tuple[str, ...],
     output: str,
     seed: int,
-    method: str,
+    method: Literal["bootstrap", "permutation"],
     n_resamples: int,
     calibrations: tuple[str, ...],
 ) -> None:
@@ -63,7 +67,7 @@ def build(
             seed=seed,
             base_dir=out.parent,
             method=method,
-            n_resamples=n_resamples,  # type: ignore[arg-type]
+            n_resamples=n_resamples,
             calibrations=calibrations,
         )
     except (IncompatibleRunsError, FileNotFoundError, ValueError) as exc:
@@ -93,8 +97,8 @@ def show(path: str, fmt: str, output: str | None) -> None:
         render_markdown,
         render_png,
         render_table,
+        rich_tables,
     )
-    from ..leaderboard._views import rich_tables
 
     board = _load(path)
     if fmt == "png":

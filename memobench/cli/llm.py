@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
+from ._lazy import UserErrorGroup
 
-@click.group("llm")
+
+@click.group("llm", cls=UserErrorGroup)
 def llm() -> None:
     """Model backends (openai:<model>, local:<name>, mock:<name>)."""
 
@@ -25,17 +27,14 @@ def ping(
     spec: str, base_url: str | None, prompt: str, chat: bool, max_tokens: int, no_cache: bool
 ) -> None:
     """Send one prompt and print the reply, latency, tokens and backend."""
-    from memobench.llm import GenerateConfig, LLMError, Message, get_llm
+    from memobench.llm import GenerateConfig, Message, get_llm
 
     options: dict[str, object] = {"cache": not no_cache}
     if base_url:
         options["base_url"] = base_url
-    try:
-        client = get_llm(spec, **options)
-        p = [Message(role="user", content=prompt)] if chat else prompt
-        c = client.complete_sync(p, config=GenerateConfig(max_tokens=max_tokens, max_retries=2))
-    except (LLMError, ValueError, LookupError, TypeError) as exc:
-        raise click.ClickException(str(exc)) from None
+    client = get_llm(spec, **options)
+    p = [Message(role="user", content=prompt)] if chat else prompt
+    c = client.complete_sync(p, config=GenerateConfig(max_tokens=max_tokens, max_retries=2))
     click.echo(f"reply: {c.text.strip()!r}")
     click.echo(f"backend: {client.backend!r}")
     click.echo(f"latency: {c.latency_s:.3f}s  cached: {c.cached}  finish: {c.finish_reason}")

@@ -12,6 +12,9 @@ import click
 from ._common import console, data_path_option, fail
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..results import RunResults
     from ..runner import RunEstimate
 
 
@@ -54,8 +57,7 @@ def _parse_option(values: tuple[str, ...]) -> dict[str, object]:
     multiple=True,
     default=("qa",),
     show_default=True,
-    type=click.Choice(["qa", "event_summary", "dialogue"]),
-    help="Repeat for several tasks.",
+    help="A registered task (memobench.tasks entry points); repeat for several.",
 )
 @click.option("--top-k", type=int, help="RAG: retrieved units per question.")
 @click.option(
@@ -102,6 +104,21 @@ def _parse_option(values: tuple[str, ...]) -> dict[str, object]:
     help="Call no model: print the calls, tokens and dollars this command would pay now "
     "(finished items and cached calls are free).",
 )
+@click.option(
+    "--item-timeout",
+    type=float,
+    default=600.0,
+    show_default=True,
+    help="Seconds an agent may take on one item before it is recorded as an error (0: none).",
+)
+@click.option(
+    "--max-errors",
+    type=float,
+    help="Stop early after N errored items, or once this fraction (<1) of the items errored.",
+)
+@click.option(
+    "--wait", is_flag=True, help="If another process holds the run directory, wait for it."
+)
 @click.option("-v", "--verbose", is_flag=True)
 def run(
     agent: str,
@@ -125,20 +142,32 @@ def run(
     dedupe: bool,
     out: str | None,
     dry_run: bool,
+    item_timeout: float,
+    max_errors: float | None,
+    wait: bool,
     verbose: bool,
 ) -> None:
     """Run AGENT on a dataset; rerunning the same command resumes it without repeating calls."""
+    from ..errors import MemobenchError
     from ..llm import LLMError
     from ..registry import RegistryError
+    from ..registry import tasks as task_registry
     from ..results._table import qa_table
     from ..runner import DEFAULT_MODEL, RunConfig, RunConflictError, Runner, estimate_run
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
     agent_config = _parse_option(agent_options)
+    known_tasks = task_registry.names()
+    for task_name in tasks:
+        if task_name not in known_tasks:
+            raise click.BadParameter(
+                f"{task_name!r} is not a registered task (known: {', '.join(known_tasks)})",
+                param_hint="--task",
+            )
     task_options: dict[str, dict[str, object]] = {}
     for key, value in _parse_option(task_option_items).items():
         task, sep, name = key.partition(".")
-        if not sep or task not in ("qa", "event_summary", "dialogue"):
+        if not sep or task not in known_tasks:
             raise click.BadParameter(f"{key!r} is not TASK.KEY", param_hint="--task-option")
         task_options.setdefault(task, {})[name] = value
     if top_k is not None:
@@ -164,18 +193,39 @@ def run(
         out=Path(out) if out else None,
         dedupe=dedupe,
         task_options=task_options,
+        item_timeout_s=item_timeout or None,
+        max_errors=max_errors,
+        wait=wait,
     )
-    errors = (RunConflictError, RegistryError, LLMError, ValueError, FileNotFoundError, TypeError)
+    errors = (
+        RunConflictError,
+        RegistryError,
+        LLMError,
+        ValueError,
+        FileNotFoundError,
+        TypeError,
+    )
     if dry_run:
         try:
             _print_estimate(estimate_run(config))
         except errors as exc:
             fail(str(exc))
         return
+    runner = None
     try:
         runner = Runner(config)
         click.echo(f"run {runner.config_hash} → {runner.run_dir.path}", err=True)
         results = runner.run()
+    except MemobenchError as exc:
+        fail(str(exc), code=2)
+    except KeyboardInterrupt:
+        fail(
+            "interrupted: finished answers are kept"
+            + (f" in {runner.run_dir.answers}" if runner is not None else "")
+            + "; "
+            "rerun the same command to resume",
+            code=130,
+        )
     except errors as exc:
         fail(str(exc))
     con = console()
@@ -202,7 +252,23 @@ def run(
             f"model calls {total.calls} (+{total.cache_hits} cached), tokens in {total.prompt_tokens:,} "
             f"out {total.completion_tokens:,}, cost {cost}"
         )
+    _print_errors(con, results)
     con.print(f"results: {runner.run_dir.results}")
+
+
+def _print_errors(con: Console, results: RunResults) -> None:
+    """Errored and missing items per task (and the conversations they came from)."""
+    for name, task in results.tasks.items():
+        errors = task.extra.get("errors") or {}
+        missing = task.extra.get("missing", 0)
+        if errors.get("count") or missing:
+            where = ", ".join(f"{c} {n}" for c, n in errors.get("by_conversation", {}).items())
+            con.print(
+                f"[yellow]{name}: {errors.get('count', 0)} errored, {missing} without an answer "
+                f"(scored 0)[/]"
+                + (f" · errors by conversation: {where}" if where else "")
+                + (" · rerun the same command to retry them" if errors.get("count") else "")
+            )
 
 
 def _usd(value: float | None) -> str:

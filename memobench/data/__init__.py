@@ -12,6 +12,7 @@ from ._models import (
     Turn,
     parse_turn_id,
 )
+from ._turns import turn_line
 
 __all__ = [
     "PAPER_ORDER",
@@ -24,4 +25,5 @@ __all__ = [
     "SessionAnnotations",
     "Turn",
     "parse_turn_id",
+    "turn_line",
 ]

@@ -23,9 +23,10 @@ from ._format import (
 )
 from ._locomo import DATE_FORMAT, clean_evidence, parse_date_time, read_locomo_json
 from ._manifest import DatasetManifest, ExpectedCounts, builtin_manifest, read_manifest
-from ._quality import QualityReport, quality_report
+from ._quality import QualityReport, approx_tokens, quality_report
 from ._report import QUIRK_ACTIONS, LoadReport, Quirk
 from ._resolve import ENV_DATA_DIR, cache_data_dir, download_dataset, find_dataset_file
+from ._stats import conversation_stats
 
 
 def locomo10() -> DatasetManifest:
@@ -82,12 +83,14 @@ __all__ = [
     "QualityReport",
     "Quirk",
     "apply_errata",
+    "approx_tokens",
     "beam_100k",
     "beam_format",
     "builtin_manifest",
     "cache_data_dir",
     "check_expected",
     "clean_evidence",
+    "conversation_stats",
     "dedupe_qa",
     "download_dataset",
     "errata_report",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..data import Conversation, QACategory
 from ..registry import datasets as dataset_registry
-from ._errors import DatasetFormatError
+from ._errors import DatasetFormatError, DatasetNotFoundError
 from ._format import get_format, sniff_format
 from ._manifest import DatasetManifest
 from ._report import LoadReport
@@ -114,10 +114,9 @@ def load_dataset(
         path = Path(text)
         name = path.stem
         if not path.exists():
-            raise FileNotFoundError(f"dataset file {path} does not exist")
+            raise DatasetNotFoundError(f"dataset file {path} does not exist")
     else:
-        factory = dataset_registry.get(text)
-        manifest = factory() if callable(factory) else factory  # type: ignore[assignment]
+        manifest = dataset_registry.get(text)()
         assert isinstance(manifest, DatasetManifest), (
             f"{text} factory must return a DatasetManifest"
         )

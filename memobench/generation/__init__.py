@@ -1,6 +1,6 @@
 """Generating new LoCoMo-format benchmarks: procedural (no LLM) or LoCoMo's LLM pipeline."""
 
-from ..datasets._quality import QualityReport, approx_tokens, quality_report
+from ..datasets import QualityReport, approx_tokens, quality_report
 from ._annotate import VERIFY_F1_THRESHOLD
 from ._dates import format_answer_date, format_event_date, format_session_datetime
 from ._llmcall import Rejected, extract_json

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..scoring import f1_score
-from ..scoring._locomo_qa import is_abstention
+from ..scoring import f1_score, is_abstention
 from ._llmcall import Caller, Rejected
 from ._prompts import Prompts
 

@@ -4,7 +4,7 @@ Abstention and length statistics live in ``memobench.scoring``, errata in
 ``memobench.datasets``; ``length_stats`` is re-exported here for judged-score reports.
 """
 
-from ..scoring._length import length_stats
+from ..scoring import length_stats
 from ._calibrate import (
     CalibrationReport,
     Decoy,

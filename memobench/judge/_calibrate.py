@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..data import Conversation, QAItem
 from ..llm import Meter, phase, use_meter
-from ..scoring._locomo_qa import gold_for_scoring
+from ..scoring import gold_for_scoring
 from ._judge import Judge, JudgeItem, Verdict
 from ._parse import Label
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict
 
 from ..llm import GenerateConfig, LLMClient, LLMError, Message, get_llm
-from ..tasks._prompts import PromptTemplate, load_task_spec
+from ..tasks import PromptTemplate, load_task_spec
 from ._parse import Label, parse_verdict
 
 JUDGE_MODES = ("lenient", "strict")

@@ -14,7 +14,14 @@ from ._schema import (
     TaskScores,
 )
 from ._verify import verify_leaderboard
-from ._views import MissingDependencyError, render_html, render_markdown, render_png, render_table
+from ._views import (
+    MissingDependencyError,
+    render_html,
+    render_markdown,
+    render_png,
+    render_table,
+    rich_tables,
+)
 
 __all__ = [
     "FLAG_DIFFERENT_PROMPT",
@@ -38,5 +45,6 @@ __all__ = [
     "render_markdown",
     "render_png",
     "render_table",
+    "rich_tables",
     "verify_leaderboard",
 ]

@@ -7,7 +7,7 @@ Chroma and llama-index adapters live in ``memobench.llm.chroma`` / ``memobench.l
 from ._cache import Cache, cache_dir, default_cache
 from ._client import LLMClient, completion_cache_key
 from ._dry_run import DryRunBackend
-from ._embed import CachedEmbedder, MiniLMEmbedder, get_embedder
+from ._embed import CachedEmbedder, MiniLMEmbedder, get_embedder, minilm_files
 from ._errors import LLMError, LocalModelUnavailable, RetryableError
 from ._factory import get_llm, parse_spec
 from ._local import LOCAL_MODELS, local_available
@@ -68,6 +68,7 @@ __all__ = [
     "get_embedder",
     "get_llm",
     "local_available",
+    "minilm_files",
     "parse_spec",
     "phase",
     "price_table_date",

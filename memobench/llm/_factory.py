@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import ConfigError
 from ..registry import llm_backends
 from ._client import DEFAULT_MAX_CONCURRENCY, LLMClient
 from ._retry import RetryPolicy
@@ -15,7 +16,7 @@ CLIENT_OPTIONS = frozenset({"cache", "max_concurrency", "rpm", "tpm", "retry", "
 def parse_spec(spec: str) -> tuple[str, str]:
     backend, sep, model = spec.partition(":")
     if not sep or not backend or not model:
-        raise ValueError(
+        raise ConfigError(
             f"model spec {spec!r} must look like 'backend:model', e.g. 'openai:gpt-4o-mini'"
         )
     return backend, model

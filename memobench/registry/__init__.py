@@ -1,16 +1,7 @@
-"""Registries for every pluggable kind: agents, datasets, tasks, metrics and LLM backends."""
+"""Registries for every pluggable kind: agents, datasets, dataset formats, tasks, LLM backends."""
 
-from ._registry import (
-    Registry,
-    RegistryError,
-    agents,
-    datasets,
-    formats,
-    llm_backends,
-    load_object,
-    metrics,
-    tasks,
-)
+from ._kinds import agents, datasets, formats, llm_backends, tasks
+from ._registry import Registry, RegistryError, load_object
 
 __all__ = [
     "Registry",
@@ -20,6 +11,5 @@ __all__ = [
     "formats",
     "llm_backends",
     "load_object",
-    "metrics",
     "tasks",
 ]

@@ -1,4 +1,4 @@
-"""One generic registry for agents, datasets, tasks, metrics and LLM backends.
+"""One generic registry for agents, datasets, dataset formats, tasks and LLM backends.
 
 Built-ins and third-party plugins take the same path: an entry point in the group
 ``memobench.<kind>`` whose name is the registry name and whose value is a light factory,
@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from ..errors import PluginError
 
@@ -107,8 +107,11 @@ class Registry(Generic[T]):
                     raise RegistryError(
                         f"{self.kind} {name!r} ({item.target}, from {item.source}) failed to load: {exc}"
                     ) from exc
-                self._items[name] = obj  # type: ignore[assignment]
-                return obj  # type: ignore[return-value]
+                # Entry points are untyped strings: this is the one place the registry trusts
+                # the plugin to be what its group promises (memobench.testing checks it).
+                loaded = cast(T, obj)
+                self._items[name] = loaded
+                return loaded
             return item
 
     def names(self) -> list[str]:
@@ -135,12 +138,3 @@ class Registry(Generic[T]):
         close = difflib.get_close_matches(name, known, n=3)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         return f"Unknown {self.kind} {name!r}.{hint} Known: {', '.join(known) or '(none)'}"
-
-
-agents: Registry[object] = Registry("agents")
-datasets: Registry[object] = Registry("datasets")
-tasks: Registry[object] = Registry("tasks")
-metrics: Registry[object] = Registry("metrics")
-llm_backends: Registry[object] = Registry("llm", group="memobench.llm")
-formats: Registry[Callable[[], object]] = Registry("formats")
-"""Dataset-format readers, keyed by a manifest's ``format`` (``memobench.formats``)."""

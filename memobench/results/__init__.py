@@ -1,7 +1,6 @@
 """Run result records: ``results.json`` and ``samples.jsonl``."""
 
 from ._aggregate import aggregate_task
-from ._jsonschema import render_schemas, write_schemas
 from ._metrics import (
     TaskMetrics,
     aggregate,
@@ -42,7 +41,5 @@ __all__ = [
     "item_scores",
     "load_samples",
     "recompute_task_metrics",
-    "render_schemas",
     "task_samples",
-    "write_schemas",
 ]

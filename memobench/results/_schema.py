@@ -1,7 +1,7 @@
 """The run results file (``results.json``) and per-item records (``samples.jsonl``).
 
 These pydantic models are the source of truth; ``schemas/*.schema.json`` are generated from
-them (``memobench.results.write_schemas``) and a test fails if the committed copies drift.
+them (``memobench.schemas.write_schemas``) and a test fails if the committed copies drift.
 """
 
 from __future__ import annotations

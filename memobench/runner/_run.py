@@ -22,18 +22,21 @@ from .._util.resources import resource_dir
 from ..agents import AgentContext, resolve_agent
 from ..data import Conversation
 from ..datasets import LoadedDataset, load_dataset
+from ..errors import RunDirError
 from ..llm import Meter, phase, use_meter
 from ..registry import tasks as task_registry
 from ..results import AgentRef, DatasetRef, RunResults, RunSpec
 from ..tasks import call
 from ._config import RunConfig
+from ._errors import ErrorBudget, error_info
+from ._lock import RunDirLock
 from ._rundir import RunDir
 from ._score import score_run_dir
 
 log = logging.getLogger("memobench.run")
 
 
-class RunConflictError(RuntimeError):
+class RunConflictError(RunDirError):
     """The run directory holds a run with a different configuration."""
 
 
@@ -172,12 +175,62 @@ class Runner:
             annotations=annotations,
         )
 
+    def _record(self, task: Any, item: Any, conv: Conversation, record: dict[str, Any]) -> None:
+        record.update(task=task.name, item_id=_item_id(item), conversation_id=conv.sample_id)
+        self.run_dir.append_answer(record)
+        self._done += 1
+        self._progress(self._done, self._total)
+
+    def _fail_item(
+        self, task: Any, item: Any, conv: Conversation, exc: BaseException, phase_name: str
+    ) -> None:
+        previous = self._errors.get((task.name, _item_id(item)), {}).get("error") or {}
+        info = error_info(exc, attempts=int(previous.get("attempts", 0)) + 1, phase=phase_name)
+        log.warning(
+            "%s %s (%s): %s: %s",
+            task.name,
+            _item_id(item),
+            conv.sample_id,
+            info["type"],
+            info["message"],
+        )
+        self._record(task, item, conv, {"prediction": None, "retrieved": None, "error": info})
+        self._budget.add()
+
+    async def _ask_one(self, agent: Any, conv: Conversation, task: Any, item: Any) -> None:
+        if self._budget.exhausted:  # the run is stopping; siblings may still be queued
+            return
+        options = {**self.task_options(task), "agent_name": _shown_agent(self.config.agent)}
+        with phase("answer"):
+            started = time.perf_counter()
+            try:
+                record = await asyncio.wait_for(
+                    task.ask(agent, conv, item, options=options), self.config.item_timeout_s
+                )
+            except TimeoutError:
+                exc = TimeoutError(f"no answer within {self.config.item_timeout_s:g} s")
+                self._fail_item(task, item, conv, exc, "answer")
+                return
+            except Exception as exc:  # an agent's failure costs that item only
+                self._fail_item(task, item, conv, exc, "answer")
+                return
+        record["latency_s"] = round(time.perf_counter() - started, 4)
+        self._record(task, item, conv, record)
+
+    async def _ingest(self, agent: Any, session: Any) -> None:
+        attempts = max(1, self.config.ingest_attempts)
+        for attempt in range(1, attempts + 1):
+            try:
+                with phase("ingest"):
+                    await call(agent.ingest, session, now=session.date_time)
+                return
+            except Exception:
+                if attempt == attempts:
+                    raise
+                await asyncio.sleep(min(8.0, 0.5 * 2 ** (attempt - 1)))
+
     async def _conversation(
-        self,
-        conv: Conversation,
-        done: set[tuple[str, str]],
-        item_sem: asyncio.Semaphore,
-        progress: Any,
+        self, conv: Conversation, done: set[tuple[str, str]], item_sem: asyncio.Semaphore
     ) -> None:
         todo = [
             (task, item)
@@ -201,18 +254,7 @@ class Runner:
 
             async def one(task: Any, item: Any) -> None:
                 async with item_sem:
-                    with phase("answer"):
-                        started = time.perf_counter()
-                        record = await task.ask(agent, conv, item, options=self.task_options(task))
-                    record.update(
-                        task=task.name,
-                        item_id=_item_id(item),
-                        conversation_id=conv.sample_id,
-                        latency_s=round(time.perf_counter() - started, 4),
-                    )
-                    self.run_dir.append_answer(record)
-                    self._done += 1
-                    progress(self._done, self._total)
+                    await self._ask_one(agent, conv, task, item)
 
             async def ask_due(before: float) -> None:
                 ready = [x for k in sorted(due) if k < before for x in due.pop(k)]
@@ -221,8 +263,14 @@ class Runner:
 
             for session in conv.sessions:
                 await ask_due(session.index)  # everything due before this session exists
-                with phase("ingest"):
-                    await call(agent.ingest, session, now=session.date_time)
+                try:
+                    await self._ingest(agent, session)
+                except Exception as exc:
+                    # Memory without this session would answer a different benchmark: the
+                    # conversation's remaining items fail, the other conversations go on.
+                    for task, item in [x for k in sorted(due) for x in due.pop(k)]:
+                        self._fail_item(task, item, conv, exc, f"ingest session {session.index}")
+                    return
             await ask_due(float("inf"))
         finally:
             close = getattr(agent, "aclose", None) or getattr(agent, "close", None)
@@ -238,29 +286,52 @@ class Runner:
 
     async def ask_all(self) -> None:
         """Ingest and ask every item not answered yet, streaming answers to the run dir."""
+        lock = RunDirLock(self.run_dir.path)
+        lock.acquire(wait=self.config.wait)
+        try:
+            await self._ask_all_locked()
+        finally:
+            lock.release()
+
+    async def _ask_all_locked(self) -> None:
         self._prepare_dir()
         done = set(self.run_dir.done())
+        self._errors = self.run_dir.errors()
         self._total = sum(
             len(task.items(c, limit=self.config.limit, options=self.task_options(task)))
             for c in self.conversations
             for task in self.tasks
         )
         self._done = len(done)
+        self._budget = ErrorBudget(self.config.max_errors, self._total - self._done)
         item_sem = asyncio.Semaphore(max(1, self.config.concurrency))
         conv_sem = asyncio.Semaphore(max(1, self.config.concurrency))
-        progress = _progress_reporter(self.config.progress)
+        self._progress = _progress_reporter(self.config.progress)
 
         async def guarded(conv: Conversation) -> None:
             async with conv_sem:
-                await self._conversation(conv, done, item_sem, progress)
+                await self._conversation(conv, done, item_sem)
 
         try:
             with use_meter(self.meter):
-                await asyncio.gather(*(guarded(c) for c in self.conversations))
+                jobs = [asyncio.ensure_future(guarded(c)) for c in self.conversations]
+                try:
+                    await asyncio.gather(*jobs)
+                finally:
+                    # One conversation giving up (--max-errors) or a Ctrl-C stops the others
+                    # too; whatever they finished is already on disk.
+                    for job in jobs:
+                        job.cancel()
+                    await asyncio.gather(*jobs, return_exceptions=True)
         finally:
             self.run_dir.close()
             self.run_dir.append_usage(self.meter)
-            progress.close()
+            self._progress.close()
+
+    @property
+    def errors_this_run(self) -> int:
+        """Items that errored in this process."""
+        return self._budget.count if hasattr(self, "_budget") else 0
 
     def run(self) -> RunResults:
         return asyncio.run(self.run_async())
@@ -270,6 +341,13 @@ def dry_run_embedder(spec: str) -> str:
     """Embedder for a dry run: local ones are free and kept; others would be paid for, so the
     offline default stands in (retrieval then differs; embedding cost is not estimated)."""
     return spec if spec.startswith("local:") else "local:minilm"
+
+
+def _shown_agent(agent: str) -> str:
+    """An agent given as ``path/to/file.py:Class`` is named by its file name in messages that
+    are stored, so no path of this machine ends up in a run directory."""
+    file, sep, cls = agent.rpartition(":")
+    return f"{Path(file).name}{sep}{cls}" if sep and file.endswith(".py") else agent
 
 
 def _item_id(item: Any) -> str:

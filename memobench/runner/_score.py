@@ -84,6 +84,55 @@ def _with_errata(
     return out, {"name": name, "ceiling_under_raw_gold": errata_report(ds, name)}
 
 
+def fill_missing(
+    task: Any,
+    convs: list[Any],
+    samples: list[Any],
+    options: dict[str, Any],
+    errored: dict[tuple[str, str], dict[str, Any]],
+) -> tuple[list[Any], int]:
+    """Every item the run should have answered gets a sample; one never answered (missing or
+    errored) scores 0 on every metric the task reports, so a partial run is never scored on
+    its answered subset. Returns the samples in item order and how many were missing."""
+    from ..results import SampleRecord
+
+    have = {s.item_id: s for s in samples}
+    keys = sorted({k for s in samples for k, v in s.scores.items() if v is not None})
+    keys = keys or [task.main_metric]
+    out: list[Any] = []
+    missing = 0
+    for conv in convs:
+        for item in task.items(conv, limit=options.get("limit"), options=options):
+            item_id = getattr(item, "qa_id", None) or item.item_id
+            sample = have.pop(item_id, None)
+            if sample is None:
+                sample = SampleRecord(
+                    task=task.name,
+                    item_id=item_id,
+                    conversation_id=conv.sample_id,
+                    prediction=None,
+                    scores=dict.fromkeys(keys, 0.0),
+                )
+            if sample.prediction is None:
+                missing += 1
+                err = errored.get((task.name, item_id))
+                if err is not None and "error" not in sample.extra:
+                    sample = sample.model_copy(
+                        update={"extra": {**sample.extra, "error": err["error"]}}
+                    )
+            out.append(sample)
+    return out + list(have.values()), missing
+
+
+def _error_counts(errored: dict[tuple[str, str], dict[str, Any]], task: str) -> dict[str, Any]:
+    by_conv: dict[str, int] = {}
+    for (t, _), rec in errored.items():
+        if t == task:
+            conv = str(rec.get("conversation_id"))
+            by_conv[conv] = by_conv.get(conv, 0) + 1
+    return {"count": sum(by_conv.values()), "by_conversation": dict(sorted(by_conv.items()))}
+
+
 def score_run_dir(
     path: Path,
     *,
@@ -105,6 +154,7 @@ def score_run_dir(
     wanted = spec.options.get("conversations")
     convs = [c for c in ds.conversations if not wanted or c.sample_id in wanted]
     answers = run_dir.done()
+    errored = run_dir.errors()
     # Judged scores depend only on the stored prediction: keep them across rescoring.
     previous_samples = (
         {(r["task"], r["item_id"]): r for r in read_jsonl(run_dir.samples)}
@@ -127,10 +177,11 @@ def score_run_dir(
         }
         task_answers = {item_id: rec for (t, item_id), rec in answers.items() if t == name}
         samples = _keep_judged(task.score(convs, task_answers, options=options), previous_samples)
-        extra: dict[str, Any] = {}
+        samples, missing = fill_missing(task, convs, samples, options, errored)
+        extra: dict[str, Any] = {"missing": missing, "errors": _error_counts(errored, name)}
         if name == "qa":
             gold = {q.qa_id: q.answer for c in convs for q in c.qa}
-            extra = length_stats(samples, gold)
+            extra.update(length_stats(samples, gold))
         if "judges" in previous_extra.get(name, {}):
             extra["judges"] = previous_extra[name]["judges"]
         errata_name = errata or spec.options.get("errata")

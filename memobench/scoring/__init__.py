@@ -19,12 +19,6 @@ from ._normalize import answer_tokens, normalize_answer
 from ._predictions import PredictionFileError, read_predictions
 from ._qa import QA_SCORING_VERSION, RECALL_KS, Prediction, score_item, score_predictions
 
-
-def locomo_f1_metric() -> object:
-    """Registry entry for the LoCoMo QA F1 metric (``memobench.metrics`` entry point)."""
-    return score_qa
-
-
 __all__ = [
     "ABSTAIN_PHRASES",
     "ABSTENTION_KEYS",
@@ -40,7 +34,6 @@ __all__ = [
     "gold_for_scoring",
     "is_abstention",
     "length_stats",
-    "locomo_f1_metric",
     "locomo_plus",
     "longmemeval",
     "multi_answer_f1",

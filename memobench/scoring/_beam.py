@@ -16,6 +16,8 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
+from ._judge_prompts import judge_template
+
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 _OBJ = re.compile(r"\{.*?\}", re.DOTALL)
 
@@ -24,13 +26,11 @@ def rubric_prompt(
     rubric_item: str, response: str, question: str, *, official_unfilled_question: bool = False
 ) -> tuple[str, str]:
     """(judge prompt for one rubric item, its sha256)."""
-    from ..tasks import load_task_spec
-
-    tpl = load_task_spec("judge_beam").prompt("rubric")
-    text = tpl.text.replace("<rubric_item>", rubric_item).replace("<llm_response>", response)
+    text, sha = judge_template("judge_beam", "rubric")
+    text = text.replace("<rubric_item>", rubric_item).replace("<llm_response>", response)
     if not official_unfilled_question:
         text = text.replace("<question>", question)
-    return text, tpl.sha256
+    return text, sha
 
 
 def parse_rubric_score(reply: str) -> float | None:

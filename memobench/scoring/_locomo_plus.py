@@ -11,6 +11,8 @@ import json
 import re
 from collections.abc import Sequence
 
+from ._judge_prompts import judge_template, render
+
 LABEL_SCORE = {"correct": 1.0, "partial": 0.5, "wrong": 0.0}
 _FIELD = re.compile(r'"label"\s*:\s*"([a-zA-Z]+)"')
 
@@ -18,10 +20,8 @@ _FIELD = re.compile(r'"label"\s*:\s*"([a-zA-Z]+)"')
 def judge_prompt(cue: str, prediction: str) -> tuple[str, str]:
     """(Cognitive judge prompt, its sha256): the cue as evidence and the prediction; no gold,
     no trigger."""
-    from ..tasks import load_task_spec
-
-    tpl = load_task_spec("judge_locomo_plus").prompt("cognitive")
-    return tpl.render(evidence=cue, prediction=prediction), tpl.sha256
+    text, sha = judge_template("judge_locomo_plus", "cognitive")
+    return render(text, evidence=cue, prediction=prediction), sha
 
 
 def parse_label(reply: str, *, official_parse: bool = False) -> str | None:

@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from ._judge_prompts import judge_template, render
+
 #: Question type -> judge prompt key; ``_abs`` ids route to ``abstention`` first.
 _ROUTE = {
     "temporal-reasoning": "temporal",
@@ -35,10 +37,8 @@ def judge_prompt(
     question_id: str, question_type: str, question: str, answer: str, response: str
 ) -> tuple[str, str]:
     """(prompt text, prompt sha256) for one item."""
-    from ..tasks import load_task_spec
-
-    tpl = load_task_spec("judge_longmemeval").prompt(judge_route(question_id, question_type))
-    return tpl.render(question=question, answer=answer, response=response), tpl.sha256
+    text, sha = judge_template("judge_longmemeval", judge_route(question_id, question_type))
+    return render(text, question=question, answer=answer, response=response), sha
 
 
 def parse_yes(reply: str, *, official_substring: bool = False) -> bool:

@@ -15,10 +15,11 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+from ..agents import coerce_text
 from ..data import Conversation, Session, Turn
 from ..results import SampleRecord
 from ._prompts import VersionedTask, load_task_spec
-from ._qa_task import call
+from ._qa_task import agent_name, call
 
 TASK = "dialogue"
 DIALOGUE_SCORING_VERSION = "dialogue-1"
@@ -76,7 +77,7 @@ def session_of(dia_id: str) -> int | None:
 
 def turn_prompt(context: Any, *, memory: str = "") -> str:
     """The baselines' prompt (``tasks/dialogue/next_turn.txt``) for a ``DialogueContext``."""
-    from ..agents._protocol import turn_line
+    from ..data import turn_line
 
     transcript = "".join(turn_line(t) + "\n" for t in context.session.turns)
     image = (
@@ -144,7 +145,7 @@ class DialogueTask(VersionedTask):
     async def ask(
         self, agent: Any, conv: Conversation, item: TurnItem, *, options: dict[str, Any]
     ) -> dict[str, Any]:
-        from ..agents._protocol import DialogueContext
+        from ..agents import DialogueContext
 
         extra: dict[str, Any] = {"image": item.caption is not None}
         hook = getattr(agent, "next_turn", None)
@@ -158,8 +159,12 @@ class DialogueTask(VersionedTask):
             listener=item.listener,
             image_caption=item.caption,
         )
-        text = await call(hook, context, now=session.date_time)
-        return {"prediction": str(text or "").strip(), "retrieved": None, "extra": extra}
+        text = coerce_text(
+            await call(hook, context, now=session.date_time),
+            agent=agent_name(agent, options),
+            method="next_turn",
+        )
+        return {"prediction": text, "retrieved": None, "extra": extra}
 
     def score(
         self,

@@ -12,10 +12,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..agents import coerce_text
 from ..data import Conversation, Session
 from ..results import SampleRecord
 from ._prompts import VersionedTask, load_task_spec
-from ._qa_task import call
+from ._qa_task import agent_name, call
 
 TASK = "event_summary"
 EVENT_SCORING_VERSION = "events-1"
@@ -148,8 +149,12 @@ class EventSummaryTask(VersionedTask):
             return {"prediction": "", "retrieved": None, "extra": {**extra, "unsupported": True}}
         # Asked right after the window's last session was ingested, at that session's date.
         now = item.end
-        text = await call(hook, item.speaker, start=item.start, end=item.end, now=now)
-        return {"prediction": str(text or "").strip(), "retrieved": None, "extra": extra}
+        text = coerce_text(
+            await call(hook, item.speaker, start=item.start, end=item.end, now=now),
+            agent=agent_name(agent, options),
+            method="summarize_events",
+        )
+        return {"prediction": text, "retrieved": None, "extra": extra}
 
     def score(
         self,

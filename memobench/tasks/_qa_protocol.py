@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ..agents._protocol import Question
+from ..agents import Question
 from ..data import Conversation, QACategory, QAItem
 from ._prompts import load_task_spec
 

@@ -7,6 +7,7 @@ import inspect
 from collections.abc import Sequence
 from typing import Any
 
+from ..agents import coerce_answer
 from ..data import Conversation, QAItem
 from ..results import SampleRecord
 from ..scoring import QA_SCORING_VERSION, Prediction, score_predictions
@@ -23,6 +24,11 @@ async def call(method: Any, *args: Any, **kwargs: Any) -> Any:
     if inspect.isawaitable(result):
         return await result
     return result
+
+
+def agent_name(agent: Any, options: dict[str, Any]) -> str:
+    """The agent's registry name when the runner gave it, else its class name."""
+    return str(options.get("agent_name") or type(agent).__qualname__)
 
 
 class QATask(VersionedTask):
@@ -43,7 +49,9 @@ class QATask(VersionedTask):
             conv, item, protocol=options.get("protocol", "locomo"), seed=options.get("seed", 0)
         )
         q = rendered.question
-        answer = await call(agent.answer, q, now=q.asked_at)
+        answer = coerce_answer(
+            await call(agent.answer, q, now=q.asked_at), agent=agent_name(agent, options)
+        )
         reply = answer.text
         prediction = map_cat5_reply(reply, rendered.options) if rendered.options else reply
         retrieved = answer.retrieved_ids()

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from memobench.leaderboard import build_leaderboard
-from memobench.results._jsonschema import render_schemas, write_schemas
+from memobench.schemas import render_schemas, write_schemas
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
@@ -14,10 +14,10 @@ SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 def test_committed_schemas_match_models():
     for name, text in render_schemas().items():
         committed = SCHEMAS / name
-        assert committed.is_file(), f"{committed} missing: python -m memobench.results._jsonschema"
+        assert committed.is_file(), f"{committed} missing: python -m memobench.schemas"
         assert committed.read_text(encoding="utf-8") == text, (
             f"{committed} drifted from the pydantic models; regenerate with "
-            "python -m memobench.results._jsonschema schemas"
+            "python -m memobench.schemas schemas"
         )
 
 

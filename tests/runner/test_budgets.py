@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from memobench._util.tokens import count_tokens
 from memobench.agents import AgentContext
-from memobench.agents.baselines import SummaryAgent
-from memobench.agents.baselines._reader import context_window
-from memobench.agents.baselines._serialize import fit_recent
+from memobench.baselines import SummaryAgent
+from memobench.baselines._reader import context_window
+from memobench.baselines._serialize import fit_recent
 
 
 def test_fit_recent_keeps_newest_blocks_in_order() -> None:

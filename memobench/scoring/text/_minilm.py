@@ -37,7 +37,7 @@ class _MiniLM:
         import onnxruntime as ort  # heavy: imported lazily so the package imports cheaply
         import tokenizers
 
-        from ...llm._embed import minilm_files
+        from ...llm import minilm_files
 
         model_path, tokenizer_path = minilm_files()
         opts = ort.SessionOptions()

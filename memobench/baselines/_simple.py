@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..._util.tokens import count_tokens
-from ...data import Session
-from ...tasks._dialogue import TURN_TOKENS, clean_turn, prior_session, turn_prompt
-from ...tasks._event_summary import (
+from .._util.tokens import count_tokens
+from ..agents import AgentContext, Answer, DialogueContext, Question, RetrievedItem
+from ..data import Session, turn_line
+from ..tasks import (
+    TURN_TOKENS,
+    clean_turn,
+    prior_session,
+    turn_prompt,
     window_sessions,
 )
-from .._context import AgentContext
-from .._protocol import Answer, DialogueContext, Question, RetrievedItem, turn_line
 from ._reader import context_budget, read, summarize_events_from
 from ._serialize import session_header, truncate_recent
 
@@ -65,7 +67,7 @@ class OracleAgent:
     def evidence_context(self, qa_id: str) -> tuple[str, tuple[RetrievedItem, ...]]:
         ids = [i for i in self.evidence.get(qa_id, ()) if i in self.turns]
         blocks = []
-        items = []
+        items: list[RetrievedItem] = []
         for session in self.gold.sessions:
             chosen = [t for t in session.turns if t.dia_id in ids]
             if chosen:

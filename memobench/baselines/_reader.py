@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ...llm import LOCAL_MODELS, GenerateConfig, Message
-from .._context import AgentContext
+from ..agents import AgentContext
+from ..llm import LOCAL_MODELS, GenerateConfig, Message
 
 #: LoCoMo's answer budget for a single question (``max_tokens=32`` for OpenAI models).
 ANSWER_TOKENS = 32
@@ -80,7 +80,7 @@ async def summarize_events_from(
     context: AgentContext, memory: str, speaker: str, start: datetime, end: datetime
 ) -> str:
     """The baselines' event summary: the reader lists ``speaker``'s events given ``memory``."""
-    from ...tasks._event_summary import SUMMARY_TOKENS, summarize_prompt
+    from ..tasks import SUMMARY_TOKENS, summarize_prompt
 
     prompt = summarize_prompt(memory, speaker, start, end)
     return await read(context, prompt, max_tokens=SUMMARY_TOKENS, multiline=True)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..._util.tokens import count_tokens
-from ...data import Session
-from ...tasks._dialogue import TURN_TOKENS, clean_turn, turn_prompt
-from ...tasks._event_summary import (
+from .._util.tokens import count_tokens
+from ..agents import AgentContext, Answer, DialogueContext, Question
+from ..data import Session
+from ..tasks import (
+    TURN_TOKENS,
+    clean_turn,
     session_indices,
+    turn_prompt,
 )
-from .._context import AgentContext
-from .._protocol import Answer, DialogueContext, Question
 from ._annotations import session_summary
 from ._reader import ANSWER_TOKENS, context_budget, context_window, read, summarize_events_from
 from ._serialize import fit_recent

@@ -9,11 +9,9 @@ import threading
 from datetime import datetime
 from typing import Any, Literal
 
-from ...data import Session
-from ...tasks._dialogue import TURN_TOKENS, clean_turn, session_of, turn_prompt
-from ...tasks._event_summary import session_indices
-from .._context import AgentContext
-from .._protocol import Answer, DialogueContext, Question, RetrievedItem, turn_line
+from ..agents import AgentContext, Answer, DialogueContext, Question, RetrievedItem
+from ..data import Session, turn_line
+from ..tasks import TURN_TOKENS, clean_turn, session_indices, session_of, turn_prompt
 from ._annotations import session_observations, session_summary
 from ._reader import read, summarize_events_from
 
@@ -58,7 +56,7 @@ class RagAgent:
         from llama_index.core import StorageContext, VectorStoreIndex
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
-        from ...llm.llamaindex import MemobenchEmbedding
+        from ..llm.llamaindex import MemobenchEmbedding
 
         if self.chroma_host:
             client = chromadb.HttpClient(host=self.chroma_host, port=self.chroma_port)

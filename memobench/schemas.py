@@ -1,19 +1,24 @@
-"""Generate ``schemas/*.schema.json`` from the pydantic models (the models are the truth)."""
+"""Generate ``schemas/*.schema.json`` from the pydantic models (the models are the truth).
+
+It sits above the packages that own the models (``results``, ``leaderboard``) so that neither
+has to import the other to write the schemas.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from .._util import atomic_write_text
+from pydantic import BaseModel
+
+from ._util import atomic_write_text
+from .leaderboard import Leaderboard
+from .results import RunResults, SampleRecord
 
 
 def render_schemas() -> dict[str, str]:
     """File name → JSON Schema text for results, sample records and leaderboards."""
-    from ..leaderboard import Leaderboard  # leaderboard imports results: import late
-    from ._schema import RunResults, SampleRecord
-
-    models = {
+    models: dict[str, type[BaseModel]] = {
         "results.schema.json": RunResults,
         "sample.schema.json": SampleRecord,
         "leaderboard.schema.json": Leaderboard,
@@ -36,7 +41,7 @@ def write_schemas(directory: str | Path) -> list[Path]:
     return written
 
 
-if __name__ == "__main__":  # python -m memobench.results._jsonschema [DIR]
+if __name__ == "__main__":  # python -m memobench.schemas [DIR]
     import sys
 
     for p in write_schemas(sys.argv[1] if len(sys.argv) > 1 else "schemas"):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ..._util.tokens import count_tokens
-from ...data import Observation, Session
-from ...tasks._prompts import load_task_spec
-from .._context import AgentContext
-from .._protocol import turn_line
+from .._util.tokens import count_tokens
+from ..agents import AgentContext
+from ..data import Observation, Session, turn_line
+from ..tasks import load_task_spec
 from ._reader import context_window, read
 from ._serialize import fit_recent
 

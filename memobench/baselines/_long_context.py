@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..._util.tokens import count_tokens
-from ...data import Session
-from ...tasks._dialogue import TURN_TOKENS, clean_turn, prior_session, turn_prompt
-from ...tasks._event_summary import (
+from .._util.tokens import count_tokens
+from ..agents import AgentContext, Answer, DialogueContext, Question
+from ..data import Session
+from ..tasks import (
     SUMMARY_TOKENS,
+    TURN_TOKENS,
+    clean_turn,
     incremental_prompt,
     is_none_reply,
+    load_task_spec,
+    prior_session,
+    turn_prompt,
     window_sessions,
 )
-from ...tasks._prompts import load_task_spec
-from .._context import AgentContext
-from .._protocol import Answer, DialogueContext, Question
 from ._reader import ANSWER_TOKENS, context_budget, context_window, read
 from ._serialize import truncate_recent
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..._util.tokens import count_tokens
-from ...data import Session
-from .._protocol import turn_line
+from .._util.tokens import count_tokens
+from ..data import Session, turn_line
 
 
 def session_header(session: Session) -> str:
