@@ -162,7 +162,7 @@ def _is_locomo(name_or_path: str) -> bool:
     from ..registry import datasets as registry
 
     try:
-        manifest = registry.get(name_or_path)()  # type: ignore[operator]
+        manifest = registry.get(name_or_path)()
     except RegistryError:
         from pathlib import Path
 
@@ -201,8 +201,10 @@ def _inspect_generic(
     for key, title in (("labels", "question type"), ("subtypes", "subtype")):
         if tot.get(key):
             table = Table(title, "questions")
-            for label, n in tot[key].items():  # type: ignore[union-attr]
-                table.add_row(label, str(n))
+            counts = tot[key]
+            assert isinstance(counts, dict)
+            for label, n in counts.items():
+                table.add_row(str(label), str(n))
             con.print(table)
     qt = Table("quirk", "count", "what the loader does")
     for kind, n in sorted(ds.report.counts().items()):

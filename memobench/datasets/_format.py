@@ -81,7 +81,8 @@ class _Reader:
         import importlib
 
         reader = getattr(importlib.import_module(self._module, __package__), self._func)
-        return reader(path)  # type: ignore[no-any-return]
+        result: tuple[list[Conversation], LoadReport] = reader(path)
+        return result
 
 
 def longmemeval_format() -> DatasetFormat:
