@@ -1,5 +1,6 @@
 """The agent adapter interface, agent loading, and the baselines (in ``agents.baselines``)."""
 
+from ._coerce import AdapterTypeError, coerce_answer, coerce_text
 from ._context import AgentContext
 from ._loading import AgentFactory, resolve_agent
 from ._protocol import (
@@ -14,6 +15,7 @@ from ._protocol import (
 )
 
 __all__ = [
+    "AdapterTypeError",
     "AgentContext",
     "AgentFactory",
     "Answer",
@@ -23,6 +25,8 @@ __all__ = [
     "Question",
     "RetrievedItem",
     "SummarizesEvents",
+    "coerce_answer",
+    "coerce_text",
     "resolve_agent",
     "turn_line",
 ]

@@ -54,8 +54,8 @@ def _parse_option(values: tuple[str, ...]) -> dict[str, object]:
     multiple=True,
     default=("qa",),
     show_default=True,
-    type=click.Choice(["qa", "event_summary", "dialogue"]),
-    help="Repeat for several tasks.",
+    callback=lambda _ctx, _param, value: _check_tasks(value),
+    help="A registered task (memobench.tasks); repeat for several tasks.",
 )
 @click.option("--top-k", type=int, help="RAG: retrieved units per question.")
 @click.option(
@@ -102,6 +102,18 @@ def _parse_option(values: tuple[str, ...]) -> dict[str, object]:
     help="Call no model: print the calls, tokens and dollars this command would pay now "
     "(finished items and cached calls are free).",
 )
+@click.option(
+    "--item-timeout",
+    type=float,
+    default=600.0,
+    show_default=True,
+    help="Seconds one item may take; past it the item is recorded as an error (0: no limit).",
+)
+@click.option(
+    "--max-errors",
+    help="Stop the run past N errored items (e.g. 5) or a fraction of the items (e.g. 0.1).",
+)
+@click.option("--wait", is_flag=True, help="If another process holds --out, wait for it.")
 @click.option("-v", "--verbose", is_flag=True)
 def run(
     agent: str,
@@ -125,6 +137,9 @@ def run(
     dedupe: bool,
     out: str | None,
     dry_run: bool,
+    item_timeout: float,
+    max_errors: str | None,
+    wait: bool,
     verbose: bool,
 ) -> None:
     """Run AGENT on a dataset; rerunning the same command resumes it without repeating calls."""
@@ -138,7 +153,7 @@ def run(
     task_options: dict[str, dict[str, object]] = {}
     for key, value in _parse_option(task_option_items).items():
         task, sep, name = key.partition(".")
-        if not sep or task not in ("qa", "event_summary", "dialogue"):
+        if not sep or task not in _task_names():
             raise click.BadParameter(f"{key!r} is not TASK.KEY", param_hint="--task-option")
         task_options.setdefault(task, {})[name] = value
     if top_k is not None:
@@ -164,8 +179,21 @@ def run(
         out=Path(out) if out else None,
         dedupe=dedupe,
         task_options=task_options,
+        item_timeout=item_timeout or None,
+        max_errors=max_errors,
+        wait=wait,
     )
-    errors = (RunConflictError, RegistryError, LLMError, ValueError, FileNotFoundError, TypeError)
+    from ..errors import MemobenchError
+
+    errors = (
+        MemobenchError,
+        RunConflictError,
+        RegistryError,
+        LLMError,
+        ValueError,
+        FileNotFoundError,
+        TypeError,
+    )
     if dry_run:
         try:
             _print_estimate(estimate_run(config))
@@ -195,6 +223,8 @@ def run(
                     if v.value is not None
                 )
             )
+    for name, task in results.tasks.items():
+        _print_gaps(con, name, task.extra)
     total = results.usage.get("total")
     if total is not None:
         cost = "unknown" if total.cost_usd is None else f"${total.cost_usd:.4f}"
@@ -203,6 +233,37 @@ def run(
             f"out {total.completion_tokens:,}, cost {cost}"
         )
     con.print(f"results: {runner.run_dir.results}")
+
+
+def _task_names() -> list[str]:
+    from ..registry import tasks as task_registry
+
+    return task_registry.names()
+
+
+def _check_tasks(values: tuple[str, ...]) -> tuple[str, ...]:
+    known = _task_names()
+    for value in values:
+        if value not in known:
+            raise click.BadParameter(
+                f"{value!r} is not a registered task (known: {', '.join(known)})",
+                param_hint="--task",
+            )
+    return values
+
+
+def _print_gaps(con: object, name: str, extra: dict[str, object]) -> None:
+    """Missing and errored items of a task: scored 0, and said so."""
+    errors = extra.get("errors")
+    if isinstance(errors, dict) and errors.get("count"):
+        per_conv = ", ".join(f"{c} {n}" for c, n in dict(errors.get("by_conversation", {})).items())
+        con.print(  # type: ignore[attr-defined]
+            f"[red]{name}: {errors['count']} errored items (scored 0; rerun to retry them)[/]"
+            f" · by conversation: {per_conv}"
+        )
+    missing = extra.get("missing")
+    if missing:
+        con.print(f"[yellow]{name}: {missing} items without an answer (scored 0)[/]")  # type: ignore[attr-defined]
 
 
 def _usd(value: float | None) -> str:

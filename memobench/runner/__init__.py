@@ -1,10 +1,10 @@
 """The runner: ingest → ask → stream answers → score, resumable, with provenance."""
 
+from ..rundir import RunDir, load_run_dataset, score_run_dir, usage_report
 from ._config import DEFAULT_MODEL, RunConfig
 from ._estimate import RunEstimate, estimate_run
 from ._run import RunConflictError, Runner, baseline_config, run
-from ._rundir import RunDir
-from ._score import load_run_dataset, rescore_run, score_run_dir, usage_report
+from ._score import rescore_run
 
 __all__ = [
     "DEFAULT_MODEL",

@@ -53,3 +53,9 @@ class RunConfig:
     """Per-task options (e.g. dialogue sample sizes)."""
     dry_run: bool = False
     """Call no model: estimate what the run would pay (``memobench.runner.estimate_run``)."""
+    item_timeout: float | None = 600.0
+    """Seconds one item may take before it is recorded as a timeout error (None: no limit)."""
+    max_errors: str | float | None = None
+    """End the run early past this many errored items (``5``) or this fraction (``0.1``)."""
+    wait: bool = False
+    """When another process holds the run directory, wait for it instead of refusing."""

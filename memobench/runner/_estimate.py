@@ -9,9 +9,9 @@ import tempfile
 from pathlib import Path
 
 from ..llm import UsageReport, cost_usd
+from ..rundir import RunDir
 from ._config import RunConfig
 from ._run import Runner, dry_run_embedder
-from ._rundir import RunDir
 
 
 @dataclasses.dataclass(frozen=True)

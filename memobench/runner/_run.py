@@ -22,18 +22,19 @@ from .._util.resources import resource_dir
 from ..agents import AgentContext, resolve_agent
 from ..data import Conversation
 from ..datasets import LoadedDataset, load_dataset
+from ..errors import RunDirError
 from ..llm import Meter, phase, use_meter
 from ..registry import tasks as task_registry
 from ..results import AgentRef, DatasetRef, RunResults, RunSpec
+from ..rundir import AnswerRecord, RunDir, RunHeader, RunLock, item_id_of, score_run_dir
 from ..tasks import call
 from ._config import RunConfig
-from ._rundir import RunDir
-from ._score import score_run_dir
+from ._isolate import ErrorBudget, describe, error_record, retry_ingest, with_timeout
 
 log = logging.getLogger("memobench.run")
 
 
-class RunConflictError(RuntimeError):
+class RunConflictError(RunDirError):
     """The run directory holds a run with a different configuration."""
 
 
@@ -113,6 +114,7 @@ class Runner:
         self.meter = Meter()
         self._done = 0
         self._total = 0
+        self.errors = ErrorBudget(ErrorBudget.parse(config.max_errors))
 
     @property
     def items_total(self) -> int:
@@ -128,22 +130,22 @@ class Runner:
         }
 
     def _prepare_dir(self) -> None:
-        header = self.run_dir.read_header()
-        if header is not None and header.get("config_hash") != self.config_hash:
+        identity = self.run_dir.header_identity()
+        if identity is not None and identity[1] != self.config_hash:
             raise RunConflictError(
-                f"{self.run_dir.path} holds run {header.get('run_id')} with config hash "
-                f"{header.get('config_hash')}, not {self.config_hash}; choose another --out"
+                f"{self.run_dir.path} holds run {identity[0]} with config hash "
+                f"{identity[1]}, not {self.config_hash}; choose another --out"
             )
+        header = self.run_dir.read_header()
         if header is None:
             self.run_dir.write_header(
-                {
-                    "schema_version": 1,
-                    "run_id": f"{self.config_hash}",
-                    "config_hash": self.config_hash,
-                    "spec": self.spec.model_dump(mode="json"),
-                    "provenance": collect_provenance().model_dump(mode="json"),
-                    "smoke_test": self.config.model.startswith("local:"),
-                }
+                RunHeader(
+                    run_id=self.config_hash,
+                    config_hash=self.config_hash,
+                    spec=self.spec,
+                    provenance=collect_provenance(),
+                    smoke_test=self.config.model.startswith("local:"),
+                )
             )
 
     def _context(self, conv: Conversation) -> AgentContext:
@@ -183,7 +185,7 @@ class Runner:
             (task, item)
             for task in self.tasks
             for item in task.items(conv, limit=self.config.limit, options=self.task_options(task))
-            if (task.name, _item_id(item)) not in done
+            if (task.name, item_id_of(item)) not in done
         ]
         if not todo:
             return
@@ -203,16 +205,27 @@ class Runner:
                 async with item_sem:
                     with phase("answer"):
                         started = time.perf_counter()
-                        record = await task.ask(agent, conv, item, options=self.task_options(task))
-                    record.update(
-                        task=task.name,
-                        item_id=_item_id(item),
-                        conversation_id=conv.sample_id,
-                        latency_s=round(time.perf_counter() - started, 4),
-                    )
-                    self.run_dir.append_answer(record)
-                    self._done += 1
-                    progress(self._done, self._total)
+                        try:
+                            ask = task.ask(agent, conv, item, options=self.task_options(task))
+                            reply = await with_timeout(ask, self.config.item_timeout)
+                            record: AnswerRecord = AnswerRecord.model_validate(
+                                {
+                                    **reply,
+                                    "task": task.name,
+                                    "item_id": item_id_of(item),
+                                    "conversation_id": conv.sample_id,
+                                    "latency_s": round(time.perf_counter() - started, 4),
+                                }
+                            )
+                        except Exception as exc:  # one item fails, not the run
+                            record = error_record(
+                                task.name,
+                                item_id_of(item),
+                                conv.sample_id,
+                                describe(exc),
+                                round(time.perf_counter() - started, 4),
+                            )
+                    self._record(record, progress)
 
             async def ask_due(before: float) -> None:
                 ready = [x for k in sorted(due) if k < before for x in due.pop(k)]
@@ -222,12 +235,36 @@ class Runner:
             for session in conv.sessions:
                 await ask_due(session.index)  # everything due before this session exists
                 with phase("ingest"):
-                    await call(agent.ingest, session, now=session.date_time)
+                    failed = await retry_ingest(
+                        lambda s=session: call(agent.ingest, s, now=s.date_time)
+                    )
+                if failed is not None:
+                    # The memory is incomplete from here on: every item still due is errored.
+                    for task, item in [x for k in sorted(due) for x in due.pop(k)]:
+                        rec = error_record(
+                            task.name, item_id_of(item), conv.sample_id, failed, None
+                        )
+                        self._record(rec, progress)
+                    return
             await ask_due(float("inf"))
         finally:
             close = getattr(agent, "aclose", None) or getattr(agent, "close", None)
             if close is not None:
                 await call(close)
+
+    def _record(self, record: AnswerRecord, progress: Any) -> None:
+        self.run_dir.append_answer(record)
+        self._done += 1
+        progress(self._done, self._total)
+        if record.error is not None:
+            log.warning(
+                "%s %s errored: %s: %s",
+                record.task,
+                record.item_id,
+                record.error.type,
+                record.error.message,
+            )
+            self.errors.add()
 
     async def run_async(self) -> RunResults:
         started = time.perf_counter()
@@ -238,6 +275,10 @@ class Runner:
 
     async def ask_all(self) -> None:
         """Ingest and ask every item not answered yet, streaming answers to the run dir."""
+        with RunLock(self.run_dir.path, wait=self.config.wait):
+            await self._ask_all_locked()
+
+    async def _ask_all_locked(self) -> None:
         self._prepare_dir()
         done = set(self.run_dir.done())
         self._total = sum(
@@ -246,6 +287,7 @@ class Runner:
             for task in self.tasks
         )
         self._done = len(done)
+        self.errors.total = self._total
         item_sem = asyncio.Semaphore(max(1, self.config.concurrency))
         conv_sem = asyncio.Semaphore(max(1, self.config.concurrency))
         progress = _progress_reporter(self.config.progress)
@@ -270,10 +312,6 @@ def dry_run_embedder(spec: str) -> str:
     """Embedder for a dry run: local ones are free and kept; others would be paid for, so the
     offline default stands in (retrieval then differs; embedding cost is not estimated)."""
     return spec if spec.startswith("local:") else "local:minilm"
-
-
-def _item_id(item: Any) -> str:
-    return getattr(item, "qa_id", None) or item.item_id
 
 
 class _Progress:

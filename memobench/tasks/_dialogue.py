@@ -15,6 +15,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+from ..agents import coerce_text
 from ..data import Conversation, Session, Turn
 from ..results import SampleRecord
 from ._prompts import VersionedTask, load_task_spec
@@ -158,8 +159,9 @@ class DialogueTask(VersionedTask):
             listener=item.listener,
             image_caption=item.caption,
         )
-        text = await call(hook, context, now=session.date_time)
-        return {"prediction": str(text or "").strip(), "retrieved": None, "extra": extra}
+        reply = await call(hook, context, now=session.date_time)
+        text = coerce_text(reply, agent=agent, method="next_turn")
+        return {"prediction": text.strip(), "retrieved": None, "extra": extra}
 
     def score(
         self,

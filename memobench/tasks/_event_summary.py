@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..agents import coerce_text
 from ..data import Conversation, Session
 from ..results import SampleRecord
 from ._prompts import VersionedTask, load_task_spec
@@ -148,8 +149,9 @@ class EventSummaryTask(VersionedTask):
             return {"prediction": "", "retrieved": None, "extra": {**extra, "unsupported": True}}
         # Asked right after the window's last session was ingested, at that session's date.
         now = item.end
-        text = await call(hook, item.speaker, start=item.start, end=item.end, now=now)
-        return {"prediction": str(text or "").strip(), "retrieved": None, "extra": extra}
+        reply = await call(hook, item.speaker, start=item.start, end=item.end, now=now)
+        text = coerce_text(reply, agent=agent, method="summarize_events")
+        return {"prediction": text.strip(), "retrieved": None, "extra": extra}
 
     def score(
         self,

@@ -7,6 +7,7 @@ import inspect
 from collections.abc import Sequence
 from typing import Any
 
+from ..agents import coerce_answer
 from ..data import Conversation, QAItem
 from ..results import SampleRecord
 from ..scoring import QA_SCORING_VERSION, Prediction, score_predictions
@@ -43,7 +44,7 @@ class QATask(VersionedTask):
             conv, item, protocol=options.get("protocol", "locomo"), seed=options.get("seed", 0)
         )
         q = rendered.question
-        answer = await call(agent.answer, q, now=q.asked_at)
+        answer = coerce_answer(await call(agent.answer, q, now=q.asked_at), agent=agent)
         reply = answer.text
         prediction = map_cat5_reply(reply, rendered.options) if rendered.options else reply
         retrieved = answer.retrieved_ids()
