@@ -9,81 +9,31 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import sys
 import time
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from .._util.hashing import short_hash
 from .._util.provenance import collect_provenance
-from .._util.resources import resource_dir
 from ..agents import AgentContext, resolve_agent
 from ..data import Conversation
-from ..datasets import LoadedDataset, load_dataset
+from ..datasets import load_dataset
 from ..errors import RunDirError
 from ..llm import Meter, phase, use_meter
 from ..registry import tasks as task_registry
-from ..results import AgentRef, DatasetRef, RunResults, RunSpec
+from ..results import RunResults
 from ..rundir import AnswerRecord, RunDir, RunHeader, RunLock, item_id_of, score_run_dir
 from ..tasks import call
 from ._config import RunConfig
 from ._isolate import ErrorBudget, describe, error_record, retry_ingest, with_timeout
+from ._spec import _slug, baseline_config, build_spec, dry_run_embedder
 
 log = logging.getLogger("memobench.run")
 
 
 class RunConflictError(RunDirError):
     """The run directory holds a run with a different configuration."""
-
-
-def baseline_config(agent: str) -> dict[str, Any]:
-    """Defaults from ``baselines/<agent>.toml`` for built-in baselines (empty otherwise)."""
-    try:
-        path = resource_dir("baselines") / f"{agent}.toml"
-    except FileNotFoundError:
-        return {}
-    if not path.is_file():
-        return {}
-    with open(path, "rb") as fh:
-        return dict(tomllib.load(fh).get("config", {}))
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:48]
-
-
-def build_spec(
-    config: RunConfig,
-    ds: LoadedDataset,
-    agent_name: str,
-    agent_version: str,
-    agent_config: dict[str, Any],
-    tasks: list[Any],
-) -> RunSpec:
-    prompt_hashes: dict[str, str] = {}
-    for task in tasks:
-        prompt_hashes.update(task.prompt_hashes())
-    return RunSpec(
-        dataset=DatasetRef(
-            name=ds.name, sha256=ds.sha256, path=str(ds.path), n_conversations=len(ds.conversations)
-        ),
-        agent=AgentRef(name=agent_name, version=agent_version, config=agent_config),
-        models={"reader": config.model, "embedder": config.embedder},
-        tasks={t.name: t.version for t in tasks},
-        prompt_hashes=prompt_hashes,
-        seed=config.seed,
-        options={
-            "conversations": list(config.conversations) if config.conversations else None,
-            "limit": config.limit,
-            "protocol": config.protocol,
-            "dedupe": config.dedupe,
-            "task_options": config.task_options,
-            "errata": config.errata,
-            "base_url": config.base_url,
-        },
-    )
 
 
 class Runner:
@@ -306,12 +256,6 @@ class Runner:
 
     def run(self) -> RunResults:
         return asyncio.run(self.run_async())
-
-
-def dry_run_embedder(spec: str) -> str:
-    """Embedder for a dry run: local ones are free and kept; others would be paid for, so the
-    offline default stands in (retrieval then differs; embedding cost is not estimated)."""
-    return spec if spec.startswith("local:") else "local:minilm"
 
 
 class _Progress:
