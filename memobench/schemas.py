@@ -23,10 +23,17 @@ def render_schemas() -> dict[str, str]:
         "sample.schema.json": SampleRecord,
         "leaderboard.schema.json": Leaderboard,
     }
+    from .rundir import render_rundir_schemas
+
     return {
-        name: json.dumps(model.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False)
-        + "\n"
-        for name, model in models.items()
+        **{
+            name: json.dumps(
+                model.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False
+            )
+            + "\n"
+            for name, model in models.items()
+        },
+        **render_rundir_schemas(),
     }
 
 

@@ -1,7 +1,7 @@
 """The agent adapter interface and agent loading (the baselines live in ``memobench.baselines``)."""
 
 from ..data import turn_line
-from ._coerce import ACCEPTED, AgentReturnError, coerce_answer, coerce_text
+from ._coerce import AdapterTypeError, coerce_answer, coerce_text
 from ._context import AgentContext
 from ._loading import AgentFactory, resolve_agent
 from ._protocol import (
@@ -15,10 +15,9 @@ from ._protocol import (
 )
 
 __all__ = [
-    "ACCEPTED",
+    "AdapterTypeError",
     "AgentContext",
     "AgentFactory",
-    "AgentReturnError",
     "Answer",
     "DialogueContext",
     "GeneratesTurns",

@@ -1,80 +1,55 @@
-"""What an agent's methods may return, and the one place that turns it into an ``Answer``.
+"""The forgiving adapter contract: what an agent method may return, made into one shape.
 
-Third-party authors write the simplest thing that works, so ``answer()`` may return a plain
-``str``, an :class:`Answer`, or a mapping with ``text`` (and optional ``retrieved``, ``extra``);
-``summarize_events`` and ``next_turn`` likewise. Anything else fails that one item with a message
-that says who returned what, and what would have been accepted.
+``answer`` may return a ``str``, an :class:`Answer`, or a mapping with ``text`` and optional
+``retrieved`` (and ``extra``); ``summarize_events`` and ``next_turn`` likewise (only the text
+is used). Anything else fails that item, with a message naming the agent, the method, what it
+returned and what is accepted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from ..errors import MemobenchError
-from ._protocol import Answer, RetrievedItem
+from pydantic import ValidationError
 
-ACCEPTED = "str, memobench.agents.Answer, or a mapping with 'text' (and optional 'retrieved')"
+from ._protocol import Answer
 
-
-class AgentReturnError(MemobenchError, TypeError):
-    """An agent method returned something memobench cannot read (fails that item only)."""
+ACCEPTED = "str, Answer, or a mapping with 'text' (str) and optional 'retrieved'/'extra'"
 
 
-def _fail(agent: str, method: str, value: object, why: str = "") -> AgentReturnError:
-    shown = repr(value)
-    shown = shown if len(shown) <= 80 else shown[:77] + "..."
-    extra = f" ({why})" if why else ""
-    return AgentReturnError(
-        f"agent {agent!r}: {method}() returned {type(value).__name__} {shown}{extra}; "
-        f"accepted: {ACCEPTED}"
-    )
+class AdapterTypeError(TypeError):
+    """An agent method returned something the contract does not accept."""
 
 
-def _retrieved(value: object, agent: str, method: str) -> tuple[RetrievedItem, ...] | None:
-    if value is None:
-        return None
-    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
-        raise _fail(agent, method, value, "'retrieved' must be a list")
-    out = []
-    for item in value:
-        if isinstance(item, RetrievedItem):
-            out.append(item)
-        elif isinstance(item, Mapping):
-            try:
-                out.append(RetrievedItem.model_validate(dict(item)))
-            except ValueError as exc:
-                raise _fail(agent, method, item, f"bad retrieved item: {exc}") from None
-        elif isinstance(item, str):  # a bare turn id such as "D3:5"
-            out.append(RetrievedItem(text="", source_ids=(item,)))
-        else:
-            raise _fail(agent, method, item, "retrieved items are RetrievedItem, mappings or ids")
-    return tuple(out)
+def _fail(agent: Any, method: str, value: Any, why: str = "") -> AdapterTypeError:
+    name = type(agent).__name__
+    got = type(value).__name__
+    return AdapterTypeError(f"{name}.{method}() returned {got}{why}; accepted: {ACCEPTED}")
 
 
-def coerce_answer(value: object, *, agent: str, method: str = "answer") -> Answer:
-    """``value`` as an :class:`Answer`, or :class:`AgentReturnError`."""
+def coerce_answer(value: Any, *, agent: Any, method: str = "answer") -> Answer:
+    """``value`` as an :class:`Answer`, or :class:`AdapterTypeError`."""
     if isinstance(value, Answer):
         return value
     if isinstance(value, str):
         return Answer(text=value)
     if isinstance(value, Mapping):
-        text = value.get("text")
-        if not isinstance(text, str):
-            raise _fail(agent, method, value, "'text' must be a str")
-        extra: Any = value.get("extra") or {}
-        if not isinstance(extra, Mapping):
-            raise _fail(agent, method, value, "'extra' must be a mapping")
-        return Answer(
-            text=text,
-            retrieved=_retrieved(value.get("retrieved"), agent, method),
-            extra=dict(extra),
-        )
+        if not isinstance(value.get("text"), str):
+            raise _fail(agent, method, value, " without a str 'text'")
+        unknown = set(value) - {"text", "retrieved", "extra"}
+        if unknown:
+            raise _fail(agent, method, value, f" with unknown key(s) {sorted(unknown)}")
+        try:
+            return Answer.model_validate(dict(value))
+        except ValidationError as exc:
+            why = f" that is not an Answer ({exc.errors()[0]['msg']})"
+            raise _fail(agent, method, value, why) from None
     raise _fail(agent, method, value)
 
 
-def coerce_text(value: object, *, agent: str, method: str) -> str:
-    """The text of what ``summarize_events``/``next_turn`` returned (``None`` reads as "")."""
-    if value is None:
+def coerce_text(value: Any, *, agent: Any, method: str) -> str:
+    """The text of what ``summarize_events``/``next_turn`` returned (None reads as empty)."""
+    if value is None:  # kept from the old contract: "nothing to say"
         return ""
-    return coerce_answer(value, agent=agent, method=method).text.strip()
+    return coerce_answer(value, agent=agent, method=method).text

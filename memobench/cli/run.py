@@ -12,9 +12,6 @@ import click
 from ._common import console, data_path_option, fail
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
-    from ..results import RunResults
     from ..runner import RunEstimate
 
 
@@ -57,7 +54,8 @@ def _parse_option(values: tuple[str, ...]) -> dict[str, object]:
     multiple=True,
     default=("qa",),
     show_default=True,
-    help="A registered task (memobench.tasks entry points); repeat for several.",
+    callback=lambda _ctx, _param, value: _check_tasks(value),
+    help="A registered task (memobench.tasks); repeat for several tasks.",
 )
 @click.option("--top-k", type=int, help="RAG: retrieved units per question.")
 @click.option(
@@ -109,16 +107,13 @@ def _parse_option(values: tuple[str, ...]) -> dict[str, object]:
     type=float,
     default=600.0,
     show_default=True,
-    help="Seconds an agent may take on one item before it is recorded as an error (0: none).",
+    help="Seconds one item may take; past it the item is recorded as an error (0: no limit).",
 )
 @click.option(
     "--max-errors",
-    type=float,
-    help="Stop early after N errored items, or once this fraction (<1) of the items errored.",
+    help="Stop the run past N errored items (e.g. 5) or a fraction of the items (e.g. 0.1).",
 )
-@click.option(
-    "--wait", is_flag=True, help="If another process holds the run directory, wait for it."
-)
+@click.option("--wait", is_flag=True, help="If another process holds --out, wait for it.")
 @click.option("-v", "--verbose", is_flag=True)
 def run(
     agent: str,
@@ -143,31 +138,22 @@ def run(
     out: str | None,
     dry_run: bool,
     item_timeout: float,
-    max_errors: float | None,
+    max_errors: str | None,
     wait: bool,
     verbose: bool,
 ) -> None:
     """Run AGENT on a dataset; rerunning the same command resumes it without repeating calls."""
-    from ..errors import MemobenchError
     from ..llm import LLMError
     from ..registry import RegistryError
-    from ..registry import tasks as task_registry
     from ..results._table import qa_table
     from ..runner import DEFAULT_MODEL, RunConfig, RunConflictError, Runner, estimate_run
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
     agent_config = _parse_option(agent_options)
-    known_tasks = task_registry.names()
-    for task_name in tasks:
-        if task_name not in known_tasks:
-            raise click.BadParameter(
-                f"{task_name!r} is not a registered task (known: {', '.join(known_tasks)})",
-                param_hint="--task",
-            )
     task_options: dict[str, dict[str, object]] = {}
     for key, value in _parse_option(task_option_items).items():
         task, sep, name = key.partition(".")
-        if not sep or task not in known_tasks:
+        if not sep or task not in _task_names():
             raise click.BadParameter(f"{key!r} is not TASK.KEY", param_hint="--task-option")
         task_options.setdefault(task, {})[name] = value
     if top_k is not None:
@@ -193,11 +179,14 @@ def run(
         out=Path(out) if out else None,
         dedupe=dedupe,
         task_options=task_options,
-        item_timeout_s=item_timeout or None,
+        item_timeout=item_timeout or None,
         max_errors=max_errors,
         wait=wait,
     )
+    from ..errors import MemobenchError
+
     errors = (
+        MemobenchError,
         RunConflictError,
         RegistryError,
         LLMError,
@@ -209,25 +198,14 @@ def run(
         try:
             _print_estimate(estimate_run(config))
         except errors as exc:
-            fail(str(exc))
+            fail(str(exc), code=2)
         return
-    runner = None
     try:
         runner = Runner(config)
         click.echo(f"run {runner.config_hash} → {runner.run_dir.path}", err=True)
         results = runner.run()
-    except MemobenchError as exc:
-        fail(str(exc), code=2)
-    except KeyboardInterrupt:
-        fail(
-            "interrupted: finished answers are kept"
-            + (f" in {runner.run_dir.answers}" if runner is not None else "")
-            + "; "
-            "rerun the same command to resume",
-            code=130,
-        )
     except errors as exc:
-        fail(str(exc))
+        fail(str(exc), code=2)
     con = console()
     title = f"{agent} · reader {config.model}"
     if results.smoke_test:
@@ -245,6 +223,8 @@ def run(
                     if v.value is not None
                 )
             )
+    for name, task in results.tasks.items():
+        _print_gaps(con, name, task.extra)
     total = results.usage.get("total")
     if total is not None:
         cost = "unknown" if total.cost_usd is None else f"${total.cost_usd:.4f}"
@@ -252,23 +232,38 @@ def run(
             f"model calls {total.calls} (+{total.cache_hits} cached), tokens in {total.prompt_tokens:,} "
             f"out {total.completion_tokens:,}, cost {cost}"
         )
-    _print_errors(con, results)
     con.print(f"results: {runner.run_dir.results}")
 
 
-def _print_errors(con: Console, results: RunResults) -> None:
-    """Errored and missing items per task (and the conversations they came from)."""
-    for name, task in results.tasks.items():
-        errors = task.extra.get("errors") or {}
-        missing = task.extra.get("missing", 0)
-        if errors.get("count") or missing:
-            where = ", ".join(f"{c} {n}" for c, n in errors.get("by_conversation", {}).items())
-            con.print(
-                f"[yellow]{name}: {errors.get('count', 0)} errored, {missing} without an answer "
-                f"(scored 0)[/]"
-                + (f" · errors by conversation: {where}" if where else "")
-                + (" · rerun the same command to retry them" if errors.get("count") else "")
+def _task_names() -> list[str]:
+    from ..registry import tasks as task_registry
+
+    return task_registry.names()
+
+
+def _check_tasks(values: tuple[str, ...]) -> tuple[str, ...]:
+    known = _task_names()
+    for value in values:
+        if value not in known:
+            raise click.BadParameter(
+                f"{value!r} is not a registered task (known: {', '.join(known)})",
+                param_hint="--task",
             )
+    return values
+
+
+def _print_gaps(con: object, name: str, extra: dict[str, object]) -> None:
+    """Missing and errored items of a task: scored 0, and said so."""
+    errors = extra.get("errors")
+    if isinstance(errors, dict) and errors.get("count"):
+        per_conv = ", ".join(f"{c} {n}" for c, n in dict(errors.get("by_conversation", {})).items())
+        con.print(  # type: ignore[attr-defined]
+            f"[red]{name}: {errors['count']} errored items (scored 0; rerun to retry them)[/]"
+            f" · by conversation: {per_conv}"
+        )
+    missing = extra.get("missing")
+    if missing:
+        con.print(f"[yellow]{name}: {missing} items without an answer (scored 0)[/]")  # type: ignore[attr-defined]
 
 
 def _usd(value: float | None) -> str:

@@ -55,6 +55,8 @@ def score(
 
     Rescoring recomputes every score from the stored answers: no agent is asked again.
     """
+    from ..errors import MemobenchError
+
     if run_dir is not None:
         from ..runner import rescore_run
 
@@ -62,20 +64,20 @@ def score(
             results = rescore_run(
                 Path(run_dir), data_path=data_path, judge=judge, judge_model=judge_model
             )
-        except (FileNotFoundError, ValueError) as exc:
+        except (FileNotFoundError, ValueError, MemobenchError) as exc:
             fail(str(exc))
         _print(results)
         return
     if predictions is None or out is None:
         fail("give RUN_DIR, or --predictions FILE and --out DIR")
+    from ..rundir import score_prediction_file
     from ..scoring import PredictionFileError
-    from ..scoring._byo import score_prediction_file
     from ._common import load_dataset_or_fail
 
     ds = load_dataset_or_fail(dataset_name, data_path)
     try:
         results, problems = score_prediction_file(ds, Path(predictions), Path(out), seed=seed)
-    except PredictionFileError as exc:
+    except (PredictionFileError, MemobenchError) as exc:
         fail(str(exc))
     for line in problems:
         click.echo(f"warning: {line}", err=True)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 
 from .._util.files import atomic_write_text
 from ..datasets import LoadedDataset
 from ..llm import LLMClient, Meter, phase, use_meter
-from ..results import RunResults, RunSpec, SampleRecord, aggregate_task, load_samples
-from ..runner import RunDir, load_run_dataset, score_run_dir, usage_report
+from ..results import RunResults, SampleRecord, aggregate_task, load_samples
+from ..rundir import RunDir, load_run_dataset, score_run_dir, usage_report, write_samples
 from ..scoring._locomo_qa import gold_for_scoring
 from ._judge import Judge, JudgeItem, run_spread, truncate_words
 
@@ -45,10 +44,7 @@ def add_judged_scores(
         raise ValueError("--judge needs --judge-model")
     path = Path(path)
     run_dir = RunDir(path)
-    header = run_dir.read_header()
-    if header is None:
-        raise FileNotFoundError(f"{path} is not a run directory (no header.json)")
-    spec = RunSpec.model_validate(header["spec"])
+    spec = run_dir.require_header().spec
     if ds is None:
         ds = load_run_dataset(spec, data_path)
     if not run_dir.samples.is_file() or not run_dir.results.is_file():
@@ -90,13 +86,7 @@ def add_judged_scores(
                 extra[key] = extras[i]
             s = s.model_copy(update={"scores": {**s.scores, key: new_scores[i]}, "extra": extra})
         updated.append(s)
-    atomic_write_text(
-        run_dir.samples,
-        "".join(
-            json.dumps(s.model_dump(mode="json"), sort_keys=True, ensure_ascii=False) + "\n"
-            for s in updated
-        ),
-    )
+    write_samples(run_dir.samples, updated)
 
     results = RunResults.model_validate_json(run_dir.results.read_text(encoding="utf-8"))
     old = results.tasks["qa"]

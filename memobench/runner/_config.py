@@ -53,12 +53,9 @@ class RunConfig:
     """Per-task options (e.g. dialogue sample sizes)."""
     dry_run: bool = False
     """Call no model: estimate what the run would pay (``memobench.runner.estimate_run``)."""
-    item_timeout_s: float | None = 600.0
-    """An item whose agent call takes longer is recorded as an error (None: no limit)."""
-    max_errors: float | None = None
-    """End the run early after this many errored items (an integer), or once this fraction of
-    the items asked has errored (a number below 1). None: never end early."""
-    ingest_attempts: int = 3
-    """Tries of a failing ``ingest`` before that conversation's items are recorded as errors."""
+    item_timeout: float | None = 600.0
+    """Seconds one item may take before it is recorded as a timeout error (None: no limit)."""
+    max_errors: str | float | None = None
+    """End the run early past this many errored items (``5``) or this fraction (``0.1``)."""
     wait: bool = False
-    """Wait for another process that holds the run directory, instead of refusing."""
+    """When another process holds the run directory, wait for it instead of refusing."""

@@ -9,9 +9,10 @@ import tempfile
 from pathlib import Path
 
 from ..llm import UsageReport, cost_usd
+from ..rundir import RunDir
 from ._config import RunConfig
-from ._run import Runner, dry_run_embedder
-from ._rundir import RunDir
+from ._run import Runner
+from ._spec import dry_run_embedder
 
 
 @dataclasses.dataclass(frozen=True)

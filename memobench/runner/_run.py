@@ -9,83 +9,31 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import sys
 import time
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from .._util.hashing import short_hash
 from .._util.provenance import collect_provenance
-from .._util.resources import resource_dir
 from ..agents import AgentContext, resolve_agent
 from ..data import Conversation
-from ..datasets import LoadedDataset, load_dataset
+from ..datasets import load_dataset
 from ..errors import RunDirError
 from ..llm import Meter, phase, use_meter
 from ..registry import tasks as task_registry
-from ..results import AgentRef, DatasetRef, RunResults, RunSpec
+from ..results import RunResults
+from ..rundir import AnswerRecord, RunDir, RunHeader, RunLock, item_id_of, score_run_dir
 from ..tasks import call
 from ._config import RunConfig
-from ._errors import ErrorBudget, error_info
-from ._lock import RunDirLock
-from ._rundir import RunDir
-from ._score import score_run_dir
+from ._isolate import ErrorBudget, describe, error_record, retry_ingest, with_timeout
+from ._spec import _slug, baseline_config, build_spec, dry_run_embedder
 
 log = logging.getLogger("memobench.run")
 
 
 class RunConflictError(RunDirError):
     """The run directory holds a run with a different configuration."""
-
-
-def baseline_config(agent: str) -> dict[str, Any]:
-    """Defaults from ``baselines/<agent>.toml`` for built-in baselines (empty otherwise)."""
-    try:
-        path = resource_dir("baselines") / f"{agent}.toml"
-    except FileNotFoundError:
-        return {}
-    if not path.is_file():
-        return {}
-    with open(path, "rb") as fh:
-        return dict(tomllib.load(fh).get("config", {}))
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:48]
-
-
-def build_spec(
-    config: RunConfig,
-    ds: LoadedDataset,
-    agent_name: str,
-    agent_version: str,
-    agent_config: dict[str, Any],
-    tasks: list[Any],
-) -> RunSpec:
-    prompt_hashes: dict[str, str] = {}
-    for task in tasks:
-        prompt_hashes.update(task.prompt_hashes())
-    return RunSpec(
-        dataset=DatasetRef(
-            name=ds.name, sha256=ds.sha256, path=str(ds.path), n_conversations=len(ds.conversations)
-        ),
-        agent=AgentRef(name=agent_name, version=agent_version, config=agent_config),
-        models={"reader": config.model, "embedder": config.embedder},
-        tasks={t.name: t.version for t in tasks},
-        prompt_hashes=prompt_hashes,
-        seed=config.seed,
-        options={
-            "conversations": list(config.conversations) if config.conversations else None,
-            "limit": config.limit,
-            "protocol": config.protocol,
-            "dedupe": config.dedupe,
-            "task_options": config.task_options,
-            "errata": config.errata,
-            "base_url": config.base_url,
-        },
-    )
 
 
 class Runner:
@@ -116,6 +64,7 @@ class Runner:
         self.meter = Meter()
         self._done = 0
         self._total = 0
+        self.errors = ErrorBudget(ErrorBudget.parse(config.max_errors))
 
     @property
     def items_total(self) -> int:
@@ -131,22 +80,22 @@ class Runner:
         }
 
     def _prepare_dir(self) -> None:
-        header = self.run_dir.read_header()
-        if header is not None and header.get("config_hash") != self.config_hash:
+        identity = self.run_dir.header_identity()
+        if identity is not None and identity[1] != self.config_hash:
             raise RunConflictError(
-                f"{self.run_dir.path} holds run {header.get('run_id')} with config hash "
-                f"{header.get('config_hash')}, not {self.config_hash}; choose another --out"
+                f"{self.run_dir.path} holds run {identity[0]} with config hash "
+                f"{identity[1]}, not {self.config_hash}; choose another --out"
             )
+        header = self.run_dir.read_header()
         if header is None:
             self.run_dir.write_header(
-                {
-                    "schema_version": 1,
-                    "run_id": f"{self.config_hash}",
-                    "config_hash": self.config_hash,
-                    "spec": self.spec.model_dump(mode="json"),
-                    "provenance": collect_provenance().model_dump(mode="json"),
-                    "smoke_test": self.config.model.startswith("local:"),
-                }
+                RunHeader(
+                    run_id=self.config_hash,
+                    config_hash=self.config_hash,
+                    spec=self.spec,
+                    provenance=collect_provenance(),
+                    smoke_test=self.config.model.startswith("local:"),
+                )
             )
 
     def _context(self, conv: Conversation) -> AgentContext:
@@ -175,68 +124,18 @@ class Runner:
             annotations=annotations,
         )
 
-    def _record(self, task: Any, item: Any, conv: Conversation, record: dict[str, Any]) -> None:
-        record.update(task=task.name, item_id=_item_id(item), conversation_id=conv.sample_id)
-        self.run_dir.append_answer(record)
-        self._done += 1
-        self._progress(self._done, self._total)
-
-    def _fail_item(
-        self, task: Any, item: Any, conv: Conversation, exc: BaseException, phase_name: str
-    ) -> None:
-        previous = self._errors.get((task.name, _item_id(item)), {}).get("error") or {}
-        info = error_info(exc, attempts=int(previous.get("attempts", 0)) + 1, phase=phase_name)
-        log.warning(
-            "%s %s (%s): %s: %s",
-            task.name,
-            _item_id(item),
-            conv.sample_id,
-            info["type"],
-            info["message"],
-        )
-        self._record(task, item, conv, {"prediction": None, "retrieved": None, "error": info})
-        self._budget.add()
-
-    async def _ask_one(self, agent: Any, conv: Conversation, task: Any, item: Any) -> None:
-        if self._budget.exhausted:  # the run is stopping; siblings may still be queued
-            return
-        options = {**self.task_options(task), "agent_name": _shown_agent(self.config.agent)}
-        with phase("answer"):
-            started = time.perf_counter()
-            try:
-                record = await asyncio.wait_for(
-                    task.ask(agent, conv, item, options=options), self.config.item_timeout_s
-                )
-            except TimeoutError:
-                exc = TimeoutError(f"no answer within {self.config.item_timeout_s:g} s")
-                self._fail_item(task, item, conv, exc, "answer")
-                return
-            except Exception as exc:  # an agent's failure costs that item only
-                self._fail_item(task, item, conv, exc, "answer")
-                return
-        record["latency_s"] = round(time.perf_counter() - started, 4)
-        self._record(task, item, conv, record)
-
-    async def _ingest(self, agent: Any, session: Any) -> None:
-        attempts = max(1, self.config.ingest_attempts)
-        for attempt in range(1, attempts + 1):
-            try:
-                with phase("ingest"):
-                    await call(agent.ingest, session, now=session.date_time)
-                return
-            except Exception:
-                if attempt == attempts:
-                    raise
-                await asyncio.sleep(min(8.0, 0.5 * 2 ** (attempt - 1)))
-
     async def _conversation(
-        self, conv: Conversation, done: set[tuple[str, str]], item_sem: asyncio.Semaphore
+        self,
+        conv: Conversation,
+        done: set[tuple[str, str]],
+        item_sem: asyncio.Semaphore,
+        progress: Any,
     ) -> None:
         todo = [
             (task, item)
             for task in self.tasks
             for item in task.items(conv, limit=self.config.limit, options=self.task_options(task))
-            if (task.name, _item_id(item)) not in done
+            if (task.name, item_id_of(item)) not in done
         ]
         if not todo:
             return
@@ -254,7 +153,31 @@ class Runner:
 
             async def one(task: Any, item: Any) -> None:
                 async with item_sem:
-                    await self._ask_one(agent, conv, task, item)
+                    if self.errors.exhausted:  # stopping: items still queued are not asked
+                        return
+                    with phase("answer"):
+                        started = time.perf_counter()
+                        try:
+                            ask = task.ask(agent, conv, item, options=self.task_options(task))
+                            reply = await with_timeout(ask, self.config.item_timeout)
+                            record: AnswerRecord = AnswerRecord.model_validate(
+                                {
+                                    **reply,
+                                    "task": task.name,
+                                    "item_id": item_id_of(item),
+                                    "conversation_id": conv.sample_id,
+                                    "latency_s": round(time.perf_counter() - started, 4),
+                                }
+                            )
+                        except Exception as exc:  # one item fails, not the run
+                            record = error_record(
+                                task.name,
+                                item_id_of(item),
+                                conv.sample_id,
+                                describe(exc),
+                                round(time.perf_counter() - started, 4),
+                            )
+                    self._record(record, progress)
 
             async def ask_due(before: float) -> None:
                 ready = [x for k in sorted(due) if k < before for x in due.pop(k)]
@@ -263,19 +186,37 @@ class Runner:
 
             for session in conv.sessions:
                 await ask_due(session.index)  # everything due before this session exists
-                try:
-                    await self._ingest(agent, session)
-                except Exception as exc:
-                    # Memory without this session would answer a different benchmark: the
-                    # conversation's remaining items fail, the other conversations go on.
+                with phase("ingest"):
+                    failed = await retry_ingest(
+                        lambda s=session: call(agent.ingest, s, now=s.date_time)
+                    )
+                if failed is not None:
+                    # The memory is incomplete from here on: every item still due is errored.
                     for task, item in [x for k in sorted(due) for x in due.pop(k)]:
-                        self._fail_item(task, item, conv, exc, f"ingest session {session.index}")
+                        rec = error_record(
+                            task.name, item_id_of(item), conv.sample_id, failed, None
+                        )
+                        self._record(rec, progress)
                     return
             await ask_due(float("inf"))
         finally:
             close = getattr(agent, "aclose", None) or getattr(agent, "close", None)
             if close is not None:
                 await call(close)
+
+    def _record(self, record: AnswerRecord, progress: Any) -> None:
+        self.run_dir.append_answer(record)
+        self._done += 1
+        progress(self._done, self._total)
+        if record.error is not None:
+            log.warning(
+                "%s %s errored: %s: %s",
+                record.task,
+                record.item_id,
+                record.error.type,
+                record.error.message,
+            )
+            self.errors.add()
 
     async def run_async(self) -> RunResults:
         started = time.perf_counter()
@@ -286,72 +227,37 @@ class Runner:
 
     async def ask_all(self) -> None:
         """Ingest and ask every item not answered yet, streaming answers to the run dir."""
-        lock = RunDirLock(self.run_dir.path)
-        lock.acquire(wait=self.config.wait)
-        try:
+        with RunLock(self.run_dir.path, wait=self.config.wait):
             await self._ask_all_locked()
-        finally:
-            lock.release()
 
     async def _ask_all_locked(self) -> None:
         self._prepare_dir()
         done = set(self.run_dir.done())
-        self._errors = self.run_dir.errors()
         self._total = sum(
             len(task.items(c, limit=self.config.limit, options=self.task_options(task)))
             for c in self.conversations
             for task in self.tasks
         )
         self._done = len(done)
-        self._budget = ErrorBudget(self.config.max_errors, self._total - self._done)
+        self.errors.total = self._total
         item_sem = asyncio.Semaphore(max(1, self.config.concurrency))
         conv_sem = asyncio.Semaphore(max(1, self.config.concurrency))
-        self._progress = _progress_reporter(self.config.progress)
+        progress = _progress_reporter(self.config.progress)
 
         async def guarded(conv: Conversation) -> None:
             async with conv_sem:
-                await self._conversation(conv, done, item_sem)
+                await self._conversation(conv, done, item_sem, progress)
 
         try:
             with use_meter(self.meter):
-                jobs = [asyncio.ensure_future(guarded(c)) for c in self.conversations]
-                try:
-                    await asyncio.gather(*jobs)
-                finally:
-                    # One conversation giving up (--max-errors) or a Ctrl-C stops the others
-                    # too; whatever they finished is already on disk.
-                    for job in jobs:
-                        job.cancel()
-                    await asyncio.gather(*jobs, return_exceptions=True)
+                await asyncio.gather(*(guarded(c) for c in self.conversations))
         finally:
             self.run_dir.close()
             self.run_dir.append_usage(self.meter)
-            self._progress.close()
-
-    @property
-    def errors_this_run(self) -> int:
-        """Items that errored in this process."""
-        return self._budget.count if hasattr(self, "_budget") else 0
+            progress.close()
 
     def run(self) -> RunResults:
         return asyncio.run(self.run_async())
-
-
-def dry_run_embedder(spec: str) -> str:
-    """Embedder for a dry run: local ones are free and kept; others would be paid for, so the
-    offline default stands in (retrieval then differs; embedding cost is not estimated)."""
-    return spec if spec.startswith("local:") else "local:minilm"
-
-
-def _shown_agent(agent: str) -> str:
-    """An agent given as ``path/to/file.py:Class`` is named by its file name in messages that
-    are stored, so no path of this machine ends up in a run directory."""
-    file, sep, cls = agent.rpartition(":")
-    return f"{Path(file).name}{sep}{cls}" if sep and file.endswith(".py") else agent
-
-
-def _item_id(item: Any) -> str:
-    return getattr(item, "qa_id", None) or item.item_id
 
 
 class _Progress:

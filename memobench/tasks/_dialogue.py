@@ -19,7 +19,7 @@ from ..agents import coerce_text
 from ..data import Conversation, Session, Turn
 from ..results import SampleRecord
 from ._prompts import VersionedTask, load_task_spec
-from ._qa_task import agent_name, call
+from ._qa_task import call
 
 TASK = "dialogue"
 DIALOGUE_SCORING_VERSION = "dialogue-1"
@@ -159,12 +159,9 @@ class DialogueTask(VersionedTask):
             listener=item.listener,
             image_caption=item.caption,
         )
-        text = coerce_text(
-            await call(hook, context, now=session.date_time),
-            agent=agent_name(agent, options),
-            method="next_turn",
-        )
-        return {"prediction": text, "retrieved": None, "extra": extra}
+        reply = await call(hook, context, now=session.date_time)
+        text = coerce_text(reply, agent=agent, method="next_turn")
+        return {"prediction": text.strip(), "retrieved": None, "extra": extra}
 
     def score(
         self,

@@ -16,7 +16,7 @@ from ..agents import coerce_text
 from ..data import Conversation, Session
 from ..results import SampleRecord
 from ._prompts import VersionedTask, load_task_spec
-from ._qa_task import agent_name, call
+from ._qa_task import call
 
 TASK = "event_summary"
 EVENT_SCORING_VERSION = "events-1"
@@ -149,12 +149,9 @@ class EventSummaryTask(VersionedTask):
             return {"prediction": "", "retrieved": None, "extra": {**extra, "unsupported": True}}
         # Asked right after the window's last session was ingested, at that session's date.
         now = item.end
-        text = coerce_text(
-            await call(hook, item.speaker, start=item.start, end=item.end, now=now),
-            agent=agent_name(agent, options),
-            method="summarize_events",
-        )
-        return {"prediction": text, "retrieved": None, "extra": extra}
+        reply = await call(hook, item.speaker, start=item.start, end=item.end, now=now)
+        text = coerce_text(reply, agent=agent, method="summarize_events")
+        return {"prediction": text.strip(), "retrieved": None, "extra": extra}
 
     def score(
         self,

@@ -26,11 +26,6 @@ async def call(method: Any, *args: Any, **kwargs: Any) -> Any:
     return result
 
 
-def agent_name(agent: Any, options: dict[str, Any]) -> str:
-    """The agent's registry name when the runner gave it, else its class name."""
-    return str(options.get("agent_name") or type(agent).__qualname__)
-
-
 class QATask(VersionedTask):
     name = "qa"
     scoring_version = QA_SCORING_VERSION
@@ -49,9 +44,7 @@ class QATask(VersionedTask):
             conv, item, protocol=options.get("protocol", "locomo"), seed=options.get("seed", 0)
         )
         q = rendered.question
-        answer = coerce_answer(
-            await call(agent.answer, q, now=q.asked_at), agent=agent_name(agent, options)
-        )
+        answer = coerce_answer(await call(agent.answer, q, now=q.asked_at), agent=agent)
         reply = answer.text
         prediction = map_cat5_reply(reply, rendered.options) if rendered.options else reply
         retrieved = answer.retrieved_ids()

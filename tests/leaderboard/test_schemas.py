@@ -24,6 +24,8 @@ def test_committed_schemas_match_models():
 def test_write_schemas(tmp_path):
     written = write_schemas(tmp_path)
     assert sorted(p.name for p in written) == [
+        "answer.schema.json",
+        "header.schema.json",
         "leaderboard.schema.json",
         "results.schema.json",
         "sample.schema.json",

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from memobench.cli import cli
-from memobench.runner import RunDir, read_answer_lines
+from memobench.rundir import RunDir, read_answer_log
 from memobench.testing import FakeOpenAIServer
 
 
@@ -64,8 +64,9 @@ def test_torn_last_line_is_terminated_before_appending(
     assert scripted_reader == []  # ... and every model call came from the cache
     assert bad == [6]  # the fragment stays on a line of its own; nothing was glued onto it
     assert sorted(Counter(r["item_id"] for r in good).values()) == [1] * 12
-    records, problems = read_answer_lines(answers)
-    assert len(records) == 12 and len(problems) == 1 and "line 6: not JSON" in problems[0]
+    log = read_answer_log(answers)
+    assert len(log.answered) == 12 and len(log.problems) == 1
+    assert "answers.jsonl:6: not JSON" in log.problems[0]
 
 
 def test_malformed_lines_are_reported_skipped_and_asked_again(
@@ -85,7 +86,7 @@ def test_malformed_lines_are_reported_skipped_and_asked_again(
     assert len(good) == 11 + 3  # 9 intact + 2 JSON lines that are no record, then 3 asked again
     messages = "\n".join(r.getMessage() for r in caplog.records)
     for n in (3, 5, 8):
-        assert f"answers.jsonl: line {n}:" in messages
+        assert f"answers.jsonl:{n}: not" in messages
     assert len(RunDir(finished_run).done()) == 12
     # Reading commands never trip on the damage.
     assert CliRunner().invoke(cli, ["score", str(finished_run)]).exit_code == 0
