@@ -18,6 +18,7 @@ COMMANDS = {
     "leaderboard": "memobench.cli.leaderboard:leaderboard",
     "generate": "memobench.cli.generate:generate",
     "judge": "memobench.cli.judge:judge",
+    "view": "memobench.cli.view:view",
 }
 
 

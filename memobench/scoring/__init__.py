@@ -18,19 +18,24 @@ from ._locomo_qa import (
 from ._normalize import answer_tokens, normalize_answer
 from ._predictions import PredictionFileError, read_predictions
 from ._qa import QA_SCORING_VERSION, RECALL_KS, Prediction, score_item, score_predictions
+from ._taxonomy import TAXONOMY_LABELS, classify, correctness_key, failure_taxonomy
 
 __all__ = [
     "ABSTAIN_PHRASES",
     "ABSTENTION_KEYS",
     "QA_SCORING_VERSION",
     "RECALL_KS",
+    "TAXONOMY_LABELS",
     "Prediction",
     "PredictionFileError",
     "abstention_scores",
     "add_abstention_scores",
     "answer_tokens",
     "beam",
+    "classify",
+    "correctness_key",
     "f1_score",
+    "failure_taxonomy",
     "gold_for_scoring",
     "is_abstention",
     "length_stats",
