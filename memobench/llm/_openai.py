@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from ._errors import LLMError, RetryableError
+from ._lean_http import lean_client, translate_lean
 from ._retry import parse_retry_after
 from ._types import Completion, GenerateConfig, Message, Prompt, Usage
 
@@ -144,10 +145,14 @@ class OpenAIBackend:
                 messages = [{"role": m.role, "content": m.content} for m in prompt]  # type: ignore[union-attr]
                 # The raw response skips building pydantic models per call: measurable CPU at
                 # hundreds of calls per second on 2 cores (see benchmarks/bench_llm_overhead.py).
-                raw = await self._client().chat.completions.with_raw_response.create(
-                    messages=messages, **common
-                )
-                resp = _json_body(raw)
+                lean = lean_client(self.base_url, self._api_key, pool_size=self.pool_size)
+                if lean is not None:  # the same body, sent without the openai client's CPU
+                    resp = await lean.post("/chat/completions", common, messages=messages)
+                else:
+                    raw = await self._client().chat.completions.with_raw_response.create(
+                        messages=messages, **common
+                    )
+                    resp = _json_body(raw)
                 choice = resp["choices"][0]
                 text = (choice.get("message") or {}).get("content") or ""
             else:
@@ -158,10 +163,14 @@ class OpenAIBackend:
                     stop = [*stop, *CHAT_AS_PROMPT_STOPS]
                 if stop:
                     common["stop"] = stop[:4]
-                raw = await self._client().completions.with_raw_response.create(
-                    prompt=text_prompt, **common
-                )
-                resp = _json_body(raw)
+                lean = lean_client(self.base_url, self._api_key, pool_size=self.pool_size)
+                if lean is not None:
+                    resp = await lean.post("/completions", common, prompt=text_prompt)
+                else:
+                    raw = await self._client().completions.with_raw_response.create(
+                        prompt=text_prompt, **common
+                    )
+                    resp = _json_body(raw)
                 choice = resp["choices"][0]
                 text = choice.get("text") or ""
         except Exception as exc:
@@ -184,6 +193,9 @@ class OpenAIBackend:
 
     def _translate(self, exc: Exception) -> LLMError:
         """Map an ``openai`` exception to ours, dropping the original (it holds request headers)."""
+        lean = translate_lean(exc, self.endpoint, self._redact)
+        if lean is not None:
+            return lean
         import openai
 
         where = self.endpoint
