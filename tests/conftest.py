@@ -6,8 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from _skipguard import pytest_runtest_logreport, pytest_sessionfinish
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+# Re-exported so pytest registers the skip guard's hooks from this conftest.
+__all__ = ["pytest_runtest_logreport", "pytest_sessionfinish"]
 
 
 @pytest.fixture(autouse=True)

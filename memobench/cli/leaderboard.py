@@ -196,3 +196,8 @@ def compare(
         f"[95% CI {100 * res.ci_low:+.2f}, {100 * res.ci_high:+.2f}] "
         f"p = {res.p_value:.4g} ({res.method}, n = {res.n} items)"
     )
+    if res.min_p_value > 0.05:
+        click.echo(
+            f"note: {res.n_clusters} conversations cannot support a significance claim "
+            f"(the smallest attainable p is {res.min_p_value:.4g})"
+        )

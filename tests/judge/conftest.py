@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +10,13 @@ import pytest
 from memobench.datasets import LoadedDataset, load_dataset
 from memobench.llm import MockBackend
 
-LOCOMO = Path("/work/shared/datasets/locomo/locomo10.json")
+# Same lookup as tests/conftest.py: MEMOBENCH_DATA_DIR, else ../shared/datasets beside the clone.
+_DATA = os.environ.get("MEMOBENCH_DATA_DIR")
+LOCOMO = (
+    (Path(_DATA) if _DATA else Path(__file__).resolve().parents[2].parent / "shared" / "datasets")
+    / "locomo"
+    / "locomo10.json"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -30,5 +37,5 @@ def _locomo() -> LoadedDataset:
 @pytest.fixture
 def locomo() -> LoadedDataset:
     if not LOCOMO.is_file():
-        pytest.skip("locomo10.json not available")
+        pytest.skip(f"locomo10.json not found at {LOCOMO}; set MEMOBENCH_DATA_DIR")
     return _locomo()

@@ -69,5 +69,8 @@ def test_compare(tmp_path, runs):
     res = CliRunner().invoke(cli, ["leaderboard", "compare", str(out), "rag", "no-memory"])
     assert res.exit_code == 0, res.output
     assert "rag − no-memory" in res.output and "p = " in res.output
+    # The fixtures hold 4 conversations: no p-value below 2/16 is attainable, and the CLI says so.
+    assert "4 conversations cannot support a significance claim" in res.output
+    assert "smallest attainable p is 0.125" in res.output
     bad = CliRunner().invoke(cli, ["leaderboard", "compare", str(out), "rag", "nobody"])
     assert bad.exit_code != 0 and "not found" in bad.output
