@@ -17,16 +17,10 @@ def view(
     run_dirs: tuple[str, ...], output: str, data_path: str | None, serve: bool, port: int
 ) -> None:
     """Write RUN_DIRs as one HTML page (two runs on the same items: paired view)."""
-    from ..errors import MemobenchError
     from ..viewer import build_view_data, render_view
 
-    try:
-        data = build_view_data([Path(p) for p in run_dirs], data_path=data_path)
-    except MemobenchError as exc:
-        # one clear line, exit 2, until the CLI maps user errors centrally
-        err = click.ClickException(str(exc))
-        err.exit_code = 2
-        raise err from None
+    # A MemobenchError (bad run dir, wrong dataset) is one line and exit 2, via the group.
+    data = build_view_data([Path(p) for p in run_dirs], data_path=data_path)
     out = Path(output)
     out.write_text(render_view(data), encoding="utf-8")
     click.echo(f"wrote {out} ({len(data['items'])} items, {len(data['runs'])} runs)")

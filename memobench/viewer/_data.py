@@ -45,6 +45,8 @@ def _dataset(spec: dict[str, Any], data_path: str | None) -> tuple[Conversation,
     ds = spec.get("dataset") or {}
     name, rec_path = ds.get("name"), ds.get("path")
     try:
+        if not isinstance(name, str):
+            raise KeyError("dataset name")
         loaded = load_dataset(name, data_path=data_path or os.environ.get("MEMOBENCH_DATA_DIR"))
     except (MemobenchError, KeyError, OSError):
         # not a registered name here, or its file not found: fall back to the recorded path
