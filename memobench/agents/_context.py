@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..data import Conversation
+    from ..gateway import GatewayLease
     from ..llm import LLMClient
 
 
@@ -39,6 +40,7 @@ class AgentContext:
     """Dataset-provided observations and session summaries (no QA): RAG databases."""
 
     _clients: dict[str, LLMClient] = field(default_factory=dict, repr=False)
+    _gateway: GatewayLease | None = field(default=None, repr=False)
 
     def llm(self, spec: str | None = None) -> LLMClient:
         """A client for ``spec`` (default: the reader), shared within this context."""
@@ -52,3 +54,23 @@ class AgentContext:
     @property
     def reader(self) -> LLMClient:
         return self.llm()
+
+    def gateway(
+        self, *, routes: dict[str, str] | None = None, max_tokens_cap: int | None = None
+    ) -> GatewayLease:
+        """This agent instance's lease on the local OpenAI-compatible gateway (started on first
+        use): ``base_url`` and a key of its own. Calls made with it use ``llm()`` (the reader
+        unless ``routes`` maps the requested model name to another spec) and the context's
+        embedder; wrap ingest/answer in ``lease.bound()`` so they are metered in the phase."""
+        if self._gateway is None:
+            from ..gateway import DEFAULT_MAX_TOKENS, open_lease
+
+            self._gateway = open_lease(
+                conversation_id=self.conversation_id,
+                llm=self.llm,
+                default_spec=self.reader_spec,
+                embedder_spec=self.embedder_spec,
+                routes=routes,
+                max_tokens_cap=max_tokens_cap or DEFAULT_MAX_TOKENS,
+            )
+        return self._gateway

@@ -32,6 +32,7 @@ from ._types import (
     GenerateConfig,
     Message,
     Prompt,
+    ToolCall,
     Usage,
 )
 
@@ -56,6 +57,7 @@ __all__ = [
     "Prompt",
     "RetryPolicy",
     "RetryableError",
+    "ToolCall",
     "Usage",
     "UsageReport",
     "UsageRow",

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from ._errors import LLMError, RetryableError
 from ._lean_http import lean_client, translate_lean
 from ._retry import parse_retry_after
+from ._structured import Dialect, parse_tool_calls, request_fields
 from ._types import Completion, GenerateConfig, Message, Prompt, Usage
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -96,6 +97,7 @@ class OpenAIBackend:
         pool_size: int = 64,
         spec: str | None = None,
         identity: dict[str, object] | None = None,
+        dialect: Dialect | None = None,
     ) -> None:
         self.model = model
         self.base_url = resolve_base_url(base_url)
@@ -105,6 +107,11 @@ class OpenAIBackend:
         self.pool_size = pool_size
         self.spec = spec or f"openai:{model}"
         self._identity = identity
+        # How JSON schemas and tools are asked for: the embedded llama.cpp server (spec
+        # ``local:``) takes json_object + schema and no tool calls (see ``_structured``).
+        self.dialect: Dialect = dialect or (
+            "llama_cpp" if self.spec.startswith("local:") else "openai"
+        )
 
     def __repr__(self) -> str:
         return (
@@ -140,8 +147,7 @@ class OpenAIBackend:
             if as_chat:
                 if stop:
                     common["stop"] = stop
-                if config.response_format == "json":
-                    common["response_format"] = {"type": "json_object"}
+                common.update(request_fields(config, self.dialect))
                 messages = [{"role": m.role, "content": m.content} for m in prompt]  # type: ignore[union-attr]
                 # The raw response skips building pydantic models per call: measurable CPU at
                 # hundreds of calls per second on 2 cores (see benchmarks/bench_llm_overhead.py).
@@ -154,7 +160,7 @@ class OpenAIBackend:
                     )
                     resp = _json_body(raw)
                 choice = resp["choices"][0]
-                text = (choice.get("message") or {}).get("content") or ""
+                text, calls = parse_tool_calls(choice.get("message") or {}, config, self.dialect)
             else:
                 if isinstance(prompt, str):
                     text_prompt = prompt
@@ -172,12 +178,13 @@ class OpenAIBackend:
                     )
                     resp = _json_body(raw)
                 choice = resp["choices"][0]
-                text = choice.get("text") or ""
+                text, calls = choice.get("text") or "", ()
         except Exception as exc:
             raise self._translate(exc) from None
         return Completion(
             text=text,
-            finish_reason=choice.get("finish_reason"),
+            tool_calls=calls,
+            finish_reason="tool_calls" if calls else choice.get("finish_reason"),
             usage=_usage(resp),
             latency_s=time.perf_counter() - start,
             model=self.spec,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
 _FROZEN = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
 
@@ -40,6 +40,15 @@ class GenerateConfig(BaseModel):
     """Backend seed, where supported."""
     response_format: Literal["text", "json"] = "text"
     """Ask the backend for a JSON object."""
+    json_schema: dict[str, Any] | None = None
+    """A JSON schema the reply must satisfy (OpenAI ``json_schema`` response format; on a
+    llama.cpp server a grammar). Implies a JSON reply whatever ``response_format`` says."""
+    schema_name: str | None = None
+    """The schema's name, as OpenAI's ``json_schema.name`` (SDKs route on it)."""
+    tools: tuple[dict[str, Any], ...] | None = None
+    """OpenAI tool definitions (``{"type": "function", "function": {...}}``)."""
+    tool_choice: str | dict[str, Any] | None = None
+    """``auto``, ``required``, ``none`` or a named function, as OpenAI takes it."""
     sample_index: int = 0
     """Which sample this is when temperature > 0 (part of the cache key only then)."""
     timeout_s: float = 120.0
@@ -47,9 +56,34 @@ class GenerateConfig(BaseModel):
     max_retries: int = 6
     """Retries on 429/5xx/timeouts/connection errors. Not in the cache key."""
 
+    @model_serializer(mode="wrap")
+    def _drop_unset_structured(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # The structured-output fields came later: left out while unset, so every cache key
+        # made before them stays valid.
+        data = handler(self)
+        for name in STRUCTURED_FIELDS:
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
+
 
 #: Config fields that cannot change the output and stay out of the cache key.
 NON_OUTPUT_FIELDS = frozenset({"timeout_s", "max_retries"})
+
+#: Optional structured-output fields, serialized only when set.
+STRUCTURED_FIELDS = ("json_schema", "schema_name", "tools", "tool_choice")
+
+
+class ToolCall(BaseModel):
+    """One function call the model asked for."""
+
+    model_config = _FROZEN
+    id: str
+    """Call id, echoed back by the caller's tool message."""
+    name: str
+    """Function name."""
+    arguments: str
+    """The arguments as a JSON string (as OpenAI returns them)."""
 
 
 class Usage(BaseModel):
@@ -80,6 +114,8 @@ class Completion(BaseModel):
     """Served from memobench's own cache (no model call made)."""
     model: str = ""
     """Model spec that produced it, e.g. ``openai:gpt-4o-mini``."""
+    tool_calls: tuple[ToolCall, ...] = ()
+    """Function calls asked for (``finish_reason`` is then ``tool_calls``)."""
 
 
 @runtime_checkable

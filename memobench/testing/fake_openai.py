@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import random
 import sys
 import threading
@@ -23,6 +24,8 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from ._structured import Override, bow_embedding, pick_tool, schema_of, scripted, tool_call_message
 
 FaultKind = Literal["429", "500", "503", "slow", "malformed", "drop"]
 
@@ -109,7 +112,13 @@ class FakeOpenAIServer:
         models: tuple[str, ...] = ("fake-model",),
         expected_api_key: str | None = None,
         embedding_dim: int = 8,
+        embedding: Literal["hash", "bow"] = "hash",
+        schema_replies: dict[str, Override] | None = None,
     ) -> None:
+        """``embedding="bow"``: bag-of-words vectors (paraphrases match), width ``dimensions``
+        from the request or ``embedding_dim``. ``schema_replies``: per schema or tool name, a
+        dict (or a function of the request body) merged onto the minimal valid instance that
+        answers a ``json_schema`` request or a tool call."""
         self._reply_queue: deque[str] | None = None
         if isinstance(reply, str):
             self._reply_fn: Reply = lambda _req, _r=reply: _r
@@ -126,6 +135,8 @@ class FakeOpenAIServer:
         self.models = models
         self.expected_api_key = expected_api_key
         self.embedding_dim = embedding_dim
+        self.embedding = embedding
+        self.schema_replies = dict(schema_replies or {})
         self.stats = ServerStats()
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -320,12 +331,10 @@ class FakeOpenAIServer:
                 self.stats.succeeded += 1
                 self.stats.prompt_tokens += n_tok
                 self.stats.models[model] += 1
+            dim = int(body.get("dimensions") or self.embedding_dim)
+            embed = bow_embedding if self.embedding == "bow" else fake_embedding
             data = [
-                {
-                    "object": "embedding",
-                    "index": i,
-                    "embedding": fake_embedding(t, self.embedding_dim),
-                }
+                {"object": "embedding", "index": i, "embedding": embed(t, dim)}
                 for i, t in enumerate(inputs)
             ]
             return web.json_response(
@@ -343,12 +352,16 @@ class FakeOpenAIServer:
             p = body.get("prompt", "")
             prompt = p if isinstance(p, str) else "\n".join(map(str, p))
         req = FakeRequest(path=path, body=body, prompt=prompt, model=model, index=index)
-        with self._lock:
-            text = self._reply_fn(req)
-        finish = "stop"
+        message = self._structured(body, index) if chat else None
+        if message is not None:
+            text = message["content"] or message["tool_calls"][0]["function"]["arguments"]
+        else:
+            with self._lock:
+                text = self._reply_fn(req)
+        finish = "tool_calls" if message is not None and message.get("tool_calls") else "stop"
         max_tokens = body.get("max_tokens")
         words = text.split()
-        if max_tokens is not None and len(words) > int(max_tokens):
+        if message is None and max_tokens is not None and len(words) > int(max_tokens):
             text, finish = " ".join(words[: int(max_tokens)]), "length"
         usage = {"prompt_tokens": count_tokens(prompt), "completion_tokens": count_tokens(text)}
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
@@ -362,11 +375,27 @@ class FakeOpenAIServer:
             choice = {
                 "index": 0,
                 "finish_reason": finish,
-                "message": {"role": "assistant", "content": text},
+                "message": message or {"role": "assistant", "content": text},
             }
             return web.json_response({**base, "object": "chat.completion", "choices": [choice]})
         choice = {"index": 0, "finish_reason": finish, "text": text, "logprobs": None}
         return web.json_response({**base, "object": "text_completion", "choices": [choice]})
+
+    def _structured(self, body: dict[str, Any], index: int) -> dict[str, Any] | None:
+        """A tool call or a schema-valid JSON reply, when the request asks for one."""
+        with self._lock:
+            overrides = dict(self.schema_replies)
+        tool = pick_tool(body, overrides)
+        if tool is not None:
+            params = tool.get("parameters") or {"type": "object"}
+            args = scripted(params, tool["name"], overrides, body)
+            return tool_call_message(tool, args, index)
+        found = schema_of(body)
+        if found is None:
+            return None
+        schema, name = found
+        content = json.dumps(scripted(schema, name, overrides, body))
+        return {"role": "assistant", "content": content}
 
 
 def _new_loop(fast: bool) -> asyncio.AbstractEventLoop:

@@ -1,0 +1,21 @@
+"""A local OpenAI-compatible gateway, so vendor memory SDKs call models through memobench.
+
+``AgentContext.gateway()`` gives an agent instance a ``GatewayLease``: a base URL on
+127.0.0.1 and its own key. Every ``/v1/chat/completions`` and ``/v1/embeddings`` call made
+with that key goes through memobench's LLM layer (cache, retries, limits, metering in the
+runner's current phase) and embedder; ``/v1/models`` lists the names it routes.
+"""
+
+from ._lease import GatewayLease
+from ._server import Gateway, get_gateway, open_lease, shutdown_gateway
+from ._wire import DEFAULT_MAX_TOKENS, BadRequest
+
+__all__ = [
+    "DEFAULT_MAX_TOKENS",
+    "BadRequest",
+    "Gateway",
+    "GatewayLease",
+    "get_gateway",
+    "open_lease",
+    "shutdown_gateway",
+]
