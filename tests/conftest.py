@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from _skipguard import pytest_runtest_logreport, pytest_sessionfinish
 
+from memobench.llm import MockBackend
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -41,3 +43,24 @@ def locomo(locomo_path: Path):  # type: ignore[no-untyped-def]
     from memobench.datasets import load_dataset
 
     return load_dataset(locomo_path)
+
+
+@pytest.fixture
+def data_dir(locomo_path: Path) -> str:
+    return str(locomo_path.parents[1])
+
+
+@pytest.fixture
+def scripted_reader():  # type: ignore[no-untyped-def]
+    """``mock:reader`` answers a gold-looking date for questions and abstains on (a)/(b) forms."""
+    calls: list[str] = []
+
+    def reply(prompt: str) -> str:
+        calls.append(prompt)
+        if "Select the correct answer" in prompt:
+            return "Not mentioned in the conversation"
+        return "7 May 2023"
+
+    MockBackend.script("reader", reply)
+    yield calls
+    MockBackend.reset()
