@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import sys
 import time
 import tomllib
 from pathlib import Path
@@ -23,6 +22,7 @@ from ..agents import AgentContext, resolve_agent
 from ..data import Conversation
 from ..datasets import LoadedDataset, load_dataset
 from ..llm import Meter, phase, use_meter
+from ..progress import make_reporter
 from ..registry import tasks as task_registry
 from ..results import AgentRef, DatasetRef, RunResults, RunSpec
 from ..tasks import call
@@ -186,6 +186,7 @@ class Runner:
             if (task.name, _item_id(item)) not in done
         ]
         if not todo:
+            progress.advance("ingest", len(conv.sessions))  # resumed: nothing left to ingest
             return
         agent = self.factory.build(self._context(conv), self.agent_config)
         # Each item is asked right after the session it is due after (QA and event summaries
@@ -212,7 +213,7 @@ class Runner:
                     )
                     self.run_dir.append_answer(record)
                     self._done += 1
-                    progress(self._done, self._total)
+                    progress.advance("answer", error=bool(record.get("error")))
 
             async def ask_due(before: float) -> None:
                 ready = [x for k in sorted(due) if k < before for x in due.pop(k)]
@@ -223,6 +224,7 @@ class Runner:
                 await ask_due(session.index)  # everything due before this session exists
                 with phase("ingest"):
                     await call(agent.ingest, session, now=session.date_time)
+                progress.advance("ingest")
             await ask_due(float("inf"))
         finally:
             close = getattr(agent, "aclose", None) or getattr(agent, "close", None)
@@ -248,7 +250,11 @@ class Runner:
         self._done = len(done)
         item_sem = asyncio.Semaphore(max(1, self.config.concurrency))
         conv_sem = asyncio.Semaphore(max(1, self.config.concurrency))
-        progress = _progress_reporter(self.config.progress)
+        progress = make_reporter(
+            self.config.progress, cost=lambda: self.meter.report().total.cost_usd
+        )
+        progress.start("ingest", sum(len(c.sessions) for c in self.conversations))
+        progress.start("answer", self._total, done=self._done)
 
         async def guarded(conv: Conversation) -> None:
             async with conv_sem:
@@ -274,34 +280,6 @@ def dry_run_embedder(spec: str) -> str:
 
 def _item_id(item: Any) -> str:
     return getattr(item, "qa_id", None) or item.item_id
-
-
-class _Progress:
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self._bar: Any = None
-        self._last = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.enabled:
-            if self._bar is None:
-                from rich.progress import Progress
-
-                self._bar = Progress(transient=True)
-                self._bar.start()
-                self._task = self._bar.add_task("answering", total=total)
-            self._bar.update(self._task, completed=done, total=total)
-        elif time.monotonic() - self._last > 10 or done == total:
-            self._last = time.monotonic()
-            log.info("answered %d/%d", done, total)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-
-def _progress_reporter(enabled: bool | None) -> _Progress:
-    return _Progress(sys.stderr.isatty() if enabled is None else enabled)
 
 
 def run(config: RunConfig) -> RunResults:
