@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from ..data import Conversation
 from ..datasets import load_dataset
 from ..errors import RunDirError
 from ..llm import Meter, phase, use_meter
+from ..progress import make_reporter
 from ..registry import tasks as task_registry
 from ..results import RunResults
 from ..rundir import AnswerRecord, RunDir, RunHeader, RunLock, item_id_of, score_run_dir
@@ -138,6 +138,7 @@ class Runner:
             if (task.name, item_id_of(item)) not in done
         ]
         if not todo:
+            progress.advance("ingest", len(conv.sessions))  # resumed: nothing left to ingest
             return
         agent = self.factory.build(self._context(conv), self.agent_config)
         # Each item is asked right after the session it is due after (QA and event summaries
@@ -190,6 +191,7 @@ class Runner:
                     failed = await retry_ingest(
                         lambda s=session: call(agent.ingest, s, now=s.date_time)
                     )
+                progress.advance("ingest")
                 if failed is not None:
                     # The memory is incomplete from here on: every item still due is errored.
                     for task, item in [x for k in sorted(due) for x in due.pop(k)]:
@@ -207,7 +209,7 @@ class Runner:
     def _record(self, record: AnswerRecord, progress: Any) -> None:
         self.run_dir.append_answer(record)
         self._done += 1
-        progress(self._done, self._total)
+        progress.advance("answer", error=record.error is not None)
         if record.error is not None:
             log.warning(
                 "%s %s errored: %s: %s",
@@ -242,7 +244,11 @@ class Runner:
         self.errors.total = self._total
         item_sem = asyncio.Semaphore(max(1, self.config.concurrency))
         conv_sem = asyncio.Semaphore(max(1, self.config.concurrency))
-        progress = _progress_reporter(self.config.progress)
+        progress = make_reporter(
+            self.config.progress, cost=lambda: self.meter.report().total.cost_usd
+        )
+        progress.start("ingest", sum(len(c.sessions) for c in self.conversations))
+        progress.start("answer", self._total, done=self._done)
 
         async def guarded(conv: Conversation) -> None:
             async with conv_sem:
@@ -258,34 +264,6 @@ class Runner:
 
     def run(self) -> RunResults:
         return asyncio.run(self.run_async())
-
-
-class _Progress:
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self._bar: Any = None
-        self._last = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.enabled:
-            if self._bar is None:
-                from rich.progress import Progress
-
-                self._bar = Progress(transient=True)
-                self._bar.start()
-                self._task = self._bar.add_task("answering", total=total)
-            self._bar.update(self._task, completed=done, total=total)
-        elif time.monotonic() - self._last > 10 or done == total:
-            self._last = time.monotonic()
-            log.info("answered %d/%d", done, total)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-
-def _progress_reporter(enabled: bool | None) -> _Progress:
-    return _Progress(sys.stderr.isatty() if enabled is None else enabled)
 
 
 def run(config: RunConfig) -> RunResults:
