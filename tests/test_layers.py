@@ -18,12 +18,7 @@ ROOT = Path(__file__).resolve().parents[1] / "memobench"
 # contract moves the rescoring the judge needs below both, and the QA table into the task).
 # The lead empties these at merge; nothing else may be added here.
 ALLOWED_CYCLES: set[frozenset[str]] = set()
-ALLOWED_PRIVATE: set[tuple[str, str]] = {
-    ("memobench.cli.run", "memobench.results._table.qa_table"),
-    ("memobench.cli.score", "memobench.results._table.qa_table"),
-    ("memobench.judge._rundir", "memobench.scoring._locomo_qa.gold_for_scoring"),
-    ("memobench.tasks._qa_task", "memobench.scoring._qa.prescore"),
-}
+ALLOWED_PRIVATE: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,7 @@ def run(
     """Run AGENT on a dataset; rerunning the same command resumes it without repeating calls."""
     from ..llm import LLMError
     from ..registry import RegistryError
-    from ..results._table import qa_table
+    from ..results import qa_table
     from ..runner import DEFAULT_MODEL, RunConfig, RunConflictError, Runner, estimate_run
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")

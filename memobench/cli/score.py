@@ -86,7 +86,7 @@ def score(
 
 
 def _print(results) -> None:  # type: ignore[no-untyped-def]
-    from ..results._table import qa_table
+    from ..results import qa_table
 
     if "qa" in results.tasks:
         console().print(qa_table(results.tasks["qa"]))

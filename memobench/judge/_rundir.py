@@ -10,7 +10,7 @@ from ..datasets import LoadedDataset
 from ..llm import LLMClient, Meter, phase, use_meter
 from ..results import RunResults, SampleRecord, aggregate_task, load_samples
 from ..rundir import RunDir, load_run_dataset, score_run_dir, usage_report, write_samples
-from ..scoring._locomo_qa import gold_for_scoring
+from ..scoring import gold_for_scoring
 from ._judge import Judge, JudgeItem, run_spread, truncate_words
 
 #: Categories the judge grades: 1–4 (J convention; category 5 is scored as abstention).

@@ -1,5 +1,7 @@
 """Run result records: ``results.json`` and ``samples.jsonl``."""
 
+from typing import Any
+
 from ._aggregate import aggregate_task
 from ._metrics import (
     TaskMetrics,
@@ -23,6 +25,14 @@ from ._schema import (
     TaskResult,
 )
 
+
+def qa_table(result: TaskResult) -> Any:
+    """The QA results as a rich table (rich is imported only when a table is drawn)."""
+    from ._table import qa_table as draw
+
+    return draw(result)
+
+
 __all__ = [
     "RESULTS_SCHEMA_VERSION",
     "SAMPLE_SCHEMA_VERSION",
@@ -40,6 +50,7 @@ __all__ = [
     "base_score_key",
     "item_scores",
     "load_samples",
+    "qa_table",
     "recompute_task_metrics",
     "task_samples",
 ]

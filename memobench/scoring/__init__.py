@@ -17,7 +17,14 @@ from ._locomo_qa import (
 )
 from ._normalize import answer_tokens, normalize_answer
 from ._predictions import PredictionFileError, read_predictions
-from ._qa import QA_SCORING_VERSION, RECALL_KS, Prediction, score_item, score_predictions
+from ._qa import (
+    QA_SCORING_VERSION,
+    RECALL_KS,
+    Prediction,
+    prescore,
+    score_item,
+    score_predictions,
+)
 from ._taxonomy import TAXONOMY_LABELS, classify, correctness_key, failure_taxonomy
 
 __all__ = [
@@ -44,6 +51,7 @@ __all__ = [
     "multi_answer_f1",
     "normalize_answer",
     "official_recall",
+    "prescore",
     "read_predictions",
     "recall_at_k",
     "score_item",

@@ -10,8 +10,7 @@ from typing import Any
 from ..agents import coerce_answer
 from ..data import Conversation, QAItem
 from ..results import SampleRecord
-from ..scoring import QA_SCORING_VERSION, Prediction, score_predictions
-from ..scoring._qa import prescore
+from ..scoring import QA_SCORING_VERSION, Prediction, prescore, score_predictions
 from ._prompts import VersionedTask
 from ._qa_protocol import map_cat5_reply, render_question
 
