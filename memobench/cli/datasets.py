@@ -19,19 +19,28 @@ def datasets() -> None:
 @datasets.command("list")
 def list_() -> None:
     """Registered datasets, their licence and whether the file is found locally."""
-    from rich.table import Table
+    from rich.table import Column, Table
 
     from ..datasets import DatasetNotFoundError, find_dataset_file
     from ..registry import datasets as registry
 
-    table = Table("name", "licence", "sha256", "local file")
+    rows = []
     for name in registry.names():
         manifest = registry.get(name)()
         try:
-            where = str(find_dataset_file(manifest))
+            where = str(find_dataset_file(manifest).resolve())
         except DatasetNotFoundError:
             where = "not found (memobench datasets download " + name + ")"
-        table.add_row(name, manifest.license, manifest.sha256[:12] + "…", where)
+        rows.append((name, manifest.license, manifest.sha256[:12] + "…", where))
+    # The licence may wrap; the path never does, so a file name is never cut.
+    table = Table(
+        "name",
+        Column("licence", max_width=24),
+        "sha256",
+        Column("local file", no_wrap=True, min_width=max((len(r[3]) for r in rows), default=10)),
+    )
+    for row in rows:
+        table.add_row(*row)
     console().print(table)
 
 

@@ -67,6 +67,8 @@ def test_inspect_by_path_and_missing(tmp_path: Path, locomo_path: Path, monkeypa
 
 def test_datasets_list(data_dir: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("MEMOBENCH_DATA_DIR", data_dir)
+    # Wide enough that rich never cuts the path column, however deep the checkout is.
+    monkeypatch.setenv("COLUMNS", "400")
     res = CliRunner().invoke(cli, ["datasets", "list"])
     assert res.exit_code == 0, _out(res)
     assert "locomo10" in res.output and "CC BY-NC 4.0" in res.output
