@@ -1,6 +1,6 @@
 """What every memory-system adapter shares: turn rendering, perspectives, the equal reader.
 
-Equal-reader protocol: by default an adapter answers with the system's retrieval and
+Equal-reader protocol (the reader call is the baselines' own ``read``): by default an adapter answers with the system's retrieval and
 memobench's reader and task prompt (the retrieved memories, one per line, then the task's
 instruction), so systems are compared on what they remember, not on their prompts.
 """
@@ -16,13 +16,9 @@ from typing import Literal
 from ..agents import AgentContext, Question, RetrievedItem
 from ..data import Session, Turn
 from ..errors import ConfigError, PluginError
-from ..llm import GenerateConfig, Message
 
 Perspective = Literal["single", "both"]
 AnswerWith = Literal["reader", "system"]
-
-#: LoCoMo's answer budget for one question, as the baselines' reader uses it.
-ANSWER_TOKENS = 32
 
 
 def require(module: str, extra: str) -> None:
@@ -93,17 +89,3 @@ def batches(session: Session, size: int) -> list[list[Turn]]:
 
 def reader_prompt(items: Sequence[RetrievedItem], question: Question) -> str:
     return "\n".join(i.text for i in items) + "\n\n" + question.instruction
-
-
-async def read(context: AgentContext, prompt: str) -> str:
-    """The baselines' reader call: one user message, a short answer; the embedded toy models
-    get a newline stop and, when that leaves nothing, one retry without it."""
-    client = context.reader
-    stop = ("\n",) if client.spec.startswith("local:") else None
-    config = GenerateConfig(max_tokens=ANSWER_TOKENS, temperature=0.0, stop=stop)
-    message = [Message(role="user", content=prompt)]
-    text = (await client.complete(message, config=config)).text.strip()
-    if not text and stop:
-        retry = await client.complete(message, config=config.model_copy(update={"stop": None}))
-        text = next((line.strip() for line in retry.text.splitlines() if line.strip()), "")
-    return text

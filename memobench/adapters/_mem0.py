@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from ..agents import AgentContext, Answer, Question, RetrievedItem
+from ..baselines import read
 from ..data import Session
 from ..errors import ConfigError
 from ._common import (
@@ -27,7 +28,6 @@ from ._common import (
     batches,
     check_choice,
     fresh_state_dir,
-    read,
     reader_prompt,
     require,
     turn_text,

@@ -2,6 +2,7 @@
 
 from ._long_context import LongContextAgent
 from ._rag import RagAgent
+from ._reader import read
 from ._simple import NoMemoryAgent, OracleAgent
 from ._summary import SummaryAgent
 
@@ -23,5 +24,6 @@ __all__ = [
     "no_memory",
     "oracle",
     "rag",
+    "read",
     "summary",
 ]
