@@ -6,9 +6,19 @@ which extra to install when it is missing.
 """
 
 from ._common import AnswerWith, Perspective, turn_text
+from ._graphiti import GraphitiAgent
 from ._mem0 import Mem0Agent
 
 # Registry entries are the classes, as for the baselines.
 mem0 = Mem0Agent
+graphiti = GraphitiAgent
 
-__all__ = ["AnswerWith", "Mem0Agent", "Perspective", "mem0", "turn_text"]
+__all__ = [
+    "AnswerWith",
+    "GraphitiAgent",
+    "Mem0Agent",
+    "Perspective",
+    "graphiti",
+    "mem0",
+    "turn_text",
+]

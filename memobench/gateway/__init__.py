@@ -3,19 +3,27 @@
 ``AgentContext.gateway()`` gives an agent instance a ``GatewayLease``: a base URL on
 127.0.0.1 and its own key. Every ``/v1/chat/completions`` and ``/v1/embeddings`` call made
 with that key goes through memobench's LLM layer (cache, retries, limits, metering in the
-runner's current phase) and embedder; ``/v1/models`` lists the names it routes.
+runner's current phase) and embedder; ``/v1/models`` lists the names it routes. A call too long for the asked model's context
+window goes to a model whose window fits (``ContextRouter``; by default the installed embedded
+models), and the lease counts which model served which calls.
 """
 
 from ._lease import GatewayLease
+from ._route import ContextRouter, Route, auto_router, estimate_tokens, local_windows
 from ._server import Gateway, get_gateway, open_lease, shutdown_gateway
 from ._wire import DEFAULT_MAX_TOKENS, BadRequest
 
 __all__ = [
     "DEFAULT_MAX_TOKENS",
     "BadRequest",
+    "ContextRouter",
     "Gateway",
     "GatewayLease",
+    "Route",
+    "auto_router",
+    "estimate_tokens",
     "get_gateway",
+    "local_windows",
     "open_lease",
     "shutdown_gateway",
 ]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ..llm import Completion, GenerateConfig, Message
+from ._route import ContextRouter
 
 T = TypeVar("T")
 
@@ -53,6 +54,11 @@ class GatewayLease:
     served: dict[str, int] = field(default_factory=dict)
     """Model spec → calls served under this lease (cache hits included): which model served
     which calls, for the run's record."""
+    router: ContextRouter | None = None
+    """Sends calls too long for the asked model's window to a model whose window fits
+    (``None``: no routing by size)."""
+    routed: dict[str, int] = field(default_factory=dict)
+    """``"<asked> -> <served by>"`` → calls the router moved to a longer-context model."""
     _ctx: contextvars.Context | None = field(default=None, repr=False)
     _loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -119,6 +125,13 @@ class GatewayLease:
         self, model: str, messages: list[Message], config: GenerateConfig
     ) -> Completion:
         spec = self.spec_for(model)
+        if self.router is not None:
+            decision = self.router.route(spec, messages, config.max_tokens)
+            if decision.served_by != spec:
+                with self._lock:
+                    moved = f"{spec} -> {decision.served_by}"
+                    self.routed[moved] = self.routed.get(moved, 0) + 1
+                spec = decision.served_by
         client = self.llm(spec)
         completion: Completion = await self._on_caller_loop(
             lambda: client.complete(messages, config=config)
@@ -130,6 +143,13 @@ class GatewayLease:
     async def embed(self, texts: list[str]) -> list[list[float]]:
         vectors: list[list[float]] = await asyncio.to_thread(self.embedder.embed, texts)
         return vectors
+
+    def record(self) -> dict[str, object]:
+        """Which model served which calls under this lease, for an answer's ``extra``."""
+        out: dict[str, object] = {"served": dict(self.served)}
+        if self.routed:
+            out["routed"] = dict(self.routed)
+        return out
 
     def close(self) -> None:
         """Revoke the key (later calls with it get HTTP 401)."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import LLMError
 from ._lease import GatewayLease
+from ._route import ContextRouter, auto_router
 from ._wire import (
     DEFAULT_MAX_TOKENS,
     BadRequest,
@@ -209,8 +210,11 @@ def open_lease(
     embedder_spec: str,
     routes: Mapping[str, str] | None = None,
     max_tokens_cap: int = DEFAULT_MAX_TOKENS,
+    router: ContextRouter | None = None,
 ) -> GatewayLease:
-    """A new key on the process gateway for one agent instance."""
+    """A new key on the process gateway for one agent instance. Calls too long for the asked
+    model go to a longer-context one (``router``; default: ``auto_router(default_spec)``, the
+    installed embedded models with larger windows)."""
     from ..llm import get_embedder
 
     return get_gateway().lease(
@@ -220,4 +224,5 @@ def open_lease(
         embedder=get_embedder(embedder_spec),
         routes=dict(routes or {}),
         max_tokens_cap=max_tokens_cap,
+        router=router if router is not None else auto_router(default_spec),
     )
