@@ -123,14 +123,21 @@ class GraphitiAgent:
                 )
             return self._graphs[view.user_id]
 
-    def _description(self, view: View, session: Session) -> str:
-        conv = self.context.conversation_id
-        text = f"{conv} session {session.index}, {session.date_time_raw}"
-        if view.speaker is not None:
-            a, b = self.context.speakers
-            other = b if view.speaker == a else a
-            text += f"; {view.speaker}'s memory of talking with {other}"
-        return text
+    def _description(self, session: Session) -> str:
+        return f"{self.context.conversation_id} session {session.index}, {session.date_time_raw}"
+
+    def _perspective(self, view: View) -> str | None:
+        """For ``both``: graphiti's own hook for extra extraction instructions says whose
+        memory this graph is (the episodes are identical in both graphs; without it the
+        second graph's calls would be the first's, from the cache)."""
+        if view.speaker is None:
+            return None
+        a, b = self.context.speakers
+        other = b if view.speaker == a else a
+        return (
+            f"This graph is {view.speaker}'s memory of talking with {other}: "
+            f"{view.speaker} is the user, {other} the other party."
+        )
 
     async def ingest(self, session: Session, *, now: datetime) -> None:
         from graphiti_core.nodes import EpisodeType
@@ -144,7 +151,8 @@ class GraphitiAgent:
                         name=name,
                         episode_body=episode_text(turns, session.date_time_raw),
                         source=EpisodeType.message,
-                        source_description=self._description(view, session),
+                        source_description=self._description(session),
+                        custom_extraction_instructions=self._perspective(view),
                         reference_time=utc(session.date_time),
                         group_id=None,  # Kuzu: one database per conversation instead
                     )

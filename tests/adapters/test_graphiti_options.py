@@ -1,0 +1,141 @@
+"""graphiti's options on a few real LoCoMo turns, agent driven directly (real graphiti-core,
+real Kuzu, the gateway, MiniLM): per-turn provenance, both perspectives, Zep's answer prompt,
+and window routing of graphiti's own calls to a long-context model."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("graphiti_core") is None or importlib.util.find_spec("kuzu") is None,
+    reason="the graphiti extra is not installed: pip install 'memobench[graphiti]'",
+)
+
+from graphiti_fake import GraphitiFake, fake_server  # noqa: E402
+
+from memobench.agents import AgentContext, Question  # noqa: E402
+from memobench.errors import ConfigError  # noqa: E402
+from memobench.llm import Meter, phase, use_meter  # noqa: E402
+
+SMALL, BIG = "openai:fake-small", "openai:fake-big"
+
+
+def _sessions(locomo: Any, n_turns: int = 3) -> tuple[Any, list[Any]]:
+    """conv-30's first two sessions, cut to their first ``n_turns`` turns."""
+    conv = next(c for c in locomo.conversations if c.sample_id == "conv-30")
+    return conv, [s.model_copy(update={"turns": s.turns[:n_turns]}) for s in conv.sessions[:2]]
+
+
+def _agent(srv: Any, tmp_path: Path, reader: str = "openai:fake-model", **options: Any) -> Any:
+    from memobench.adapters import GraphitiAgent
+
+    context = AgentContext(
+        conversation_id="conv-30",
+        speakers=("Jon", "Gina"),
+        reader_spec=reader,
+        work_dir=tmp_path / "conv-30",
+        llm_options={"base_url": srv.base_url},
+    )
+    return GraphitiAgent(context=context, **options)
+
+
+def _question(text: str, when: Any) -> Question:
+    return Question(qa_id="q0", text=text, raw_text=text, instruction="Answer:", asked_at=when)
+
+
+def _drive(agent: Any, sessions: list[Any], question: str, meter: Meter) -> Any:
+    async def main() -> Any:
+        with use_meter(meter):
+            with phase("ingest"):
+                for s in sessions:
+                    await agent.ingest(s, now=s.date_time)
+            with phase("answer"):
+                last = sessions[-1].date_time
+                return await agent.answer(_question(question, last), now=last)
+
+    try:
+        return asyncio.run(main())
+    finally:
+        agent.close()
+
+
+def test_per_turn_episodes_map_each_fact_to_its_own_turn_in_both_perspectives(
+    tmp_path: Path, locomo: Any
+) -> None:
+    _, sessions = _sessions(locomo)
+    turns = [t for s in sessions for t in s.turns]
+    fake, reads = GraphitiFake(), []
+    with fake_server(fake, reads) as srv:
+        agent = _agent(srv, tmp_path, perspective="both", top_k_edges=20)
+        answer = _drive(agent, sessions, turns[0].text, Meter())
+    # Both perspectives extracted every turn: one graph each, twice the extraction calls.
+    extractions = [p for n, _, p in fake.schema_calls() if n == "ExtractedEntities"]
+    assert len(extractions) == 2 * len(turns)
+    assert sum("is Jon's memory of talking with Gina" in p for p in extractions) == len(turns)
+    assert sum("is Gina's memory of talking with Jon" in p for p in extractions) == len(turns)
+    assert sorted(p.name for p in (tmp_path / "conv-30" / "graphiti").iterdir()) == [
+        "0.kuzu",
+        "1.kuzu",
+    ]
+    # One episode per turn: each fact (the turn's first line) carries exactly its turn id.
+    by_id = {t.dia_id: f"{t.speaker}: {t.text}" for t in turns}
+    facts = [i for i in answer.retrieved if i.source_ids]
+    assert len(facts) >= len(turns)
+    for item in facts:
+        assert len(item.source_ids) == 1
+        assert item.text.startswith(by_id[item.source_ids[0]].splitlines()[0][:40])
+    # The asked turn's own fact ranks first; the date travels with each fact.
+    assert facts[0].source_ids == (turns[0].dia_id,)
+    assert f"(said on {sessions[0].date_time.date().isoformat()})" in facts[0].text
+    assert answer.extra["answered_by"] == "memobench-reader"
+    assert reads and turns[0].text[:40] in reads[-1]
+
+
+def test_system_answers_use_zeps_layout_and_are_labelled(tmp_path: Path, locomo: Any) -> None:
+    _, sessions = _sessions(locomo, n_turns=2)
+    fake, reads = GraphitiFake(), []
+    with fake_server(fake, reads) as srv:
+        answer = _drive(
+            _agent(srv, tmp_path, answer_with="system"), sessions, "What did Jon do?", Meter()
+        )
+    assert answer.extra["answered_by"] == "zep-locomo-prompt"
+    assert "<FACTS>" in reads[-1] and "<ENTITIES>" in reads[-1] and "event_time" in reads[-1]
+    assert reads[-1].rstrip().endswith("Question: What did Jon do?\nAnswer:")
+    with pytest.raises(ConfigError, match="answer_with"), fake_server(fake, reads) as srv:
+        _agent(srv, tmp_path, answer_with="graphiti")
+
+
+def test_graphitis_long_calls_go_to_the_long_context_model_and_the_run_records_it(
+    tmp_path: Path, locomo: Any
+) -> None:
+    _, sessions = _sessions(locomo, n_turns=2)
+    fake, reads = GraphitiFake(), []
+    meter = Meter()
+    with fake_server(fake, reads) as srv:
+        agent = _agent(
+            srv,
+            tmp_path,
+            reader=SMALL,
+            # graphiti's prompts are ~1.5K tokens or more; the reader's are far shorter.
+            context_windows={SMALL: 1_200, BIG: 32_768},
+            long_context_models=[BIG],
+        )
+        answer = _drive(agent, sessions, "What did Jon do?", meter)
+        # Every graphiti call was too long for the small window; the reader's short prompt
+        # (memobench's own call, not graphiti's) stayed on the small model.
+        n = srv.stats.models["fake-big"]
+        assert n >= 2 * len([t for s in sessions for t in s.turns])
+        assert dict(srv.stats.models) == {"fake-big": n, "fake-small": 1}
+    assert {m for _, m, _ in fake.schema_calls()} == {"fake-big"}
+    rows = {(r.phase, r.model): r for r in meter.report().rows}
+    assert rows[("ingest", BIG)].calls == n
+    assert ("ingest", SMALL) not in rows
+    assert rows[("answer", SMALL)].calls == 1
+    served = rows[("ingest", BIG)].calls + rows[("ingest", BIG)].cache_hits
+    assert answer.extra["served"] == {BIG: served}
+    assert answer.extra["routed"] == {f"{SMALL} -> {BIG}": served}
