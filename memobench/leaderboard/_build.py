@@ -262,7 +262,7 @@ def _build(
             )
             if not set(a) & set(b):
                 continue
-            result = paired_test(
+            paired = paired_test(
                 a,
                 b,
                 {**clusters_b, **clusters_a},
@@ -278,7 +278,7 @@ def _build(
                     run_b=rb.results.run_id,
                     label_a=labels[ra.results.run_id],
                     label_b=labels[rb.results.run_id],
-                    result=result,
+                    result=paired,
                 )
             )
 

@@ -98,6 +98,26 @@ def test_prompts_match_golden(server, subset: Path, tmp_path: Path, agent: str, 
         agent_version=res.spec.agent.version,
     )
     _golden.check(key, _golden.render_requests(requests))
+    if (agent, task) == ("rag", "dialogue"):
+        _assert_dialogue_memory_is_from_earlier_sessions(requests)
+
+
+#: Session dates of the subset, in order.
+DATES = ("1:56 pm on 8 May, 2023", "1:14 pm on 25 May, 2023", "7:55 pm on 9 June, 2023")
+
+
+def _assert_dialogue_memory_is_from_earlier_sessions(requests: list[dict[str, Any]]) -> None:
+    """RAG's dialogue memory never holds a turn of the current or a later session."""
+    with_memory = 0
+    for req in requests:
+        prompt = req["body"]["messages"][0]["content"]
+        memory, rest = prompt.split("CONVERSATION (", 1)
+        current = DATES.index(rest.split(") between ", 1)[0])
+        lines = [x for x in memory.splitlines() if x.strip()]
+        with_memory += bool(lines)
+        for line in lines:
+            assert DATES.index(line.split(": ", 1)[0]) < current, line
+    assert with_memory >= 1  # the session-2 image turn retrieved from session 1
 
 
 def test_no_stale_or_unknown_golden_files() -> None:
