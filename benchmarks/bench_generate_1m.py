@@ -50,6 +50,11 @@ def main() -> None:
         row = json.loads(res.stdout.strip().splitlines()[-1])
         row["wall_with_imports_s"] = round(time.perf_counter() - start, 2)
         print(json.dumps(row))
+        # The soak that used to sit behind MEMOBENCH_SLOW in tests/: fail loudly, not just time.
+        if mode == "generate" and row["tokens"] < args.tokens:
+            sys.exit(f"generated {row['tokens']} tokens, below the {args.tokens} target")
+        if mode == "load" and not row["passed"]:
+            sys.exit("the generated conversation fails the quality report")
     _ = resource
 
 

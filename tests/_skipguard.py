@@ -12,10 +12,10 @@ import re
 
 import pytest
 
-ALLOWED: tuple[str, ...] = (
-    # The 400-conversation procedural soak is a benchmark-sized run, opt-in on purpose.
-    r"set MEMOBENCH_SLOW=1",
-)
+#: Empty: every component CI installs must be there, and the one opt-in soak (the 1M-token
+#: procedural conversation) moved to benchmarks/bench_generate_1m.py. Add a pattern only with
+#: a justification in notes/validity.md.
+ALLOWED: tuple[str, ...] = ()
 
 _skipped: list[tuple[str, str]] = []
 

@@ -1,6 +1,6 @@
 """Leaderboards: merge comparable runs, derive columns, run paired tests, verify, render."""
 
-from ._build import NO_MEMORY_AGENT, ORACLE_AGENT, build_leaderboard
+from ._build import NO_MEMORY_AGENT, ORACLE_AGENT, build_leaderboard, build_leaderboards
 from ._runs import IncompatibleRunsError, LoadedRun, check_compatible, load_run
 from ._schema import (
     FLAG_DIFFERENT_PROMPT,
@@ -39,6 +39,7 @@ __all__ = [
     "TaskInfo",
     "TaskScores",
     "build_leaderboard",
+    "build_leaderboards",
     "check_compatible",
     "load_run",
     "render_html",

@@ -121,12 +121,46 @@ def build_leaderboard(
     """Merge runs into a leaderboard, refusing incomparable ones.
 
     ``base_dir`` is where the leaderboard file will live (run paths are stored relative to it;
-    default: the current directory). Raises :class:`IncompatibleRunsError` when dataset sha256,
-    a task's version, scoring version or main metric differ between runs.
+    default: the current directory). Raises :class:`IncompatibleRunsError` naming each
+    difference when the runs are not comparable (see :func:`check_compatible`: dataset, task
+    and scoring versions, seed, run options, judges, item sets).
     """
+    return _build(
+        [load_run(d) for d in run_dirs],
+        seed=seed,
+        base_dir=base_dir,
+        method=method,
+        n_resamples=n_resamples,
+        created_at=created_at,
+        calibrations=calibrations,
+    )
+
+
+def build_leaderboards(run_dirs: Iterable[str | Path], **options: Any) -> dict[str, Leaderboard]:
+    """One leaderboard per dataset (keyed by dataset name): runs are grouped by the dataset
+    they ran on, and each group must be comparable on its own (``options``: those of
+    :func:`build_leaderboard`)."""
+    groups: dict[str, list[LoadedRun]] = {}
+    for d in run_dirs:
+        run = load_run(d)
+        groups.setdefault(run.results.spec.dataset.name, []).append(run)
+    if not groups:
+        raise ValueError("build_leaderboards needs at least one run directory")
+    return {name: _build(runs, **options) for name, runs in sorted(groups.items())}
+
+
+def _build(
+    runs: list[LoadedRun],
+    *,
+    seed: int = 0,
+    base_dir: str | Path | None = None,
+    method: PairedMethod = "permutation",
+    n_resamples: int = 5000,
+    created_at: str | None = None,
+    calibrations: Iterable[str | Path] = (),
+) -> Leaderboard:
     calibrations = list(calibrations)
     calibration = _calibration_index(calibrations)
-    runs = [load_run(d) for d in run_dirs]
     if not runs:
         raise ValueError("build_leaderboard needs at least one run directory")
     check_compatible(runs)
@@ -228,7 +262,7 @@ def build_leaderboard(
             )
             if not set(a) & set(b):
                 continue
-            result = paired_test(
+            paired = paired_test(
                 a,
                 b,
                 {**clusters_b, **clusters_a},
@@ -244,7 +278,7 @@ def build_leaderboard(
                     run_b=rb.results.run_id,
                     label_a=labels[ra.results.run_id],
                     label_b=labels[rb.results.run_id],
-                    result=result,
+                    result=paired,
                 )
             )
 

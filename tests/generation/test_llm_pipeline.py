@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from memobench.cli import cli
 from memobench.datasets import load_dataset
 from memobench.generation import LLMConfig, quality_report, run_llm_pipeline
-from memobench.llm import MockBackend, get_llm
+from memobench.llm import MockBackend
 
 MARK = re.compile(r"\[memobench:gen-([a-z-]+) v\d+\]")
 MALFORMED = "{this is not json"
@@ -236,7 +236,3 @@ def test_user_persona_file(tmp_path):
     )
     ((a, b),) = load_persona_pairs(path)
     assert a.name == "Ann" and b.persona_summary == "A poet."
-
-
-def test_get_llm_mock_spec_is_what_the_cli_uses():
-    assert get_llm("mock:gen").spec == "mock:gen"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import re
 from datetime import datetime
 
 import pytest
@@ -21,7 +19,7 @@ from memobench.generation import (
     resolve_relative,
     validate_event_graph,
 )
-from memobench.scoring import f1_score
+from memobench.scoring import score_qa
 
 SMALL = ProceduralConfig(conversations=3, sessions=8, days=100, events=8, turns=18, seed=7)
 
@@ -143,10 +141,22 @@ def test_event_graph_is_a_dag_with_causes_first():
             assert all(by_id[c].date < e.date for c in e.caused_by)
 
 
-def test_self_f1_of_gold_is_one(small):
+def test_gold_reaches_one_under_the_locomo_rule_of_its_category(small):
+    """Each gold answer, scored as a prediction by LoCoMo's per-category rule (category 1
+    splits on commas, category 3 cuts the gold at ';', category 5 uses the abstention phrase),
+    gets 1: a gold the protocol itself cannot reach would cap every agent's score."""
+    n = 0
     for q in small[2].conversations[0].qa:
-        if q.answer:
-            assert f1_score(q.answer, q.answer) == 1.0
+        if q.category is QACategory.ADVERSARIAL:
+            assert score_qa("Not mentioned in the conversation", q.answer, q.category) == 1.0
+            continue
+        assert q.answer
+        # Category 3 golds carry a reason after ';' that the official rule cuts off: the
+        # reachable answer is the part before it (the full text scores below 1 by design).
+        reachable = q.answer.split(";")[0] if q.category is QACategory.OPEN_DOMAIN else q.answer
+        assert score_qa(reachable, q.answer, q.category) == 1.0, q
+        n += 1
+    assert n >= 10
 
 
 def test_100k_tokens_generates_and_passes_quality(tmp_path):
@@ -160,13 +170,8 @@ def test_100k_tokens_generates_and_passes_quality(tmp_path):
     assert report.conversations[0].tokens >= 100_000
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("MEMOBENCH_SLOW"), reason="set MEMOBENCH_SLOW=1")
-def test_one_million_tokens(tmp_path):
-    out = tmp_path / "1m.json"
-    manifest = generate_procedural(ProceduralConfig(tokens=1_000_000, seed=0), out)
-    assert next(iter(manifest.stats["tokens_per_conversation"].values())) >= 1_000_000
-    assert quality_report(load_dataset(out)).passed
+# The 1M-token soak lives in benchmarks/bench_generate_1m.py (it exits 1 when the
+# conversation falls short of the target or fails the quality report).
 
 
 def test_days_too_short_is_an_error(tmp_path):
@@ -174,13 +179,25 @@ def test_days_too_short_is_an_error(tmp_path):
         generate_procedural(ProceduralConfig(sessions=10, days=5), tmp_path / "x.json")
 
 
-def test_relative_phrases_round_trip():
+@pytest.mark.parametrize(
+    ("back", "phrase", "resolved"),
+    [
+        # Written by hand from a calendar: the session is on Saturday 20 May 2023.
+        (1, "yesterday", "2023-05-19"),
+        (2, "two days ago", "2023-05-18"),
+        (9, "nine days ago", "2023-05-11"),
+        (10, "on 10 May", "2023-05-10"),
+        (40, "on 10 April", "2023-04-10"),
+        (200, "on 1 November, 2022", "2022-11-01"),
+    ],
+)
+def test_relative_phrases_against_a_hand_written_calendar(back, phrase, resolved):
     from datetime import date
 
-    day = date(2023, 5, 20)
-    for back in (1, 2, 9, 10, 40, 200):
-        from memobench.generation._procedural import _relative_phrase
+    from memobench.generation._procedural import _relative_phrase
 
-        ev = date.fromordinal(day.toordinal() - back)
-        assert resolve_relative("I did it " + _relative_phrase(day, ev) + ".", day) == ev
-    assert re.search("yesterday", "yesterday")
+    day = date(2023, 5, 20)
+    event = date.fromisoformat(resolved)
+    assert (day - event).days == back
+    assert _relative_phrase(day, event) == phrase
+    assert resolve_relative(f"I did it {phrase}.", day) == event

@@ -62,6 +62,19 @@ def test_cli_procedural_check(tmp_path):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "PASSED" in result.output and len(load_dataset(out).conversations) == 2
+    # The flags reach the generator: the CLI's file is byte-identical to the API's for the same
+    # config, and another --seed gives another dataset.
+    from memobench.generation import ProceduralConfig, generate_procedural
+
+    api = tmp_path / "api.json"
+    generate_procedural(ProceduralConfig(conversations=2, sessions=4, days=40, seed=5), api)
+    assert out.read_bytes() == api.read_bytes()
+    assert [len(c.sessions) for c in load_dataset(out).conversations] == [4, 4]
+    other = tmp_path / "seed6.json"
+    args6 = [a if a != "5" else "6" for a in args]
+    args6[args6.index(str(out))] = str(other)
+    assert CliRunner().invoke(cli, args6).exit_code == 0
+    assert other.read_bytes() != out.read_bytes()
     bad = CliRunner().invoke(
         cli,
         [

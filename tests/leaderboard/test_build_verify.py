@@ -138,3 +138,140 @@ def test_rebuild_is_order_independent(tmp_path, runs):
     a = build_leaderboard(runs, base_dir=tmp_path, n_resamples=200, created_at="t")
     b = build_leaderboard(runs[::-1], base_dir=tmp_path, n_resamples=200, created_at="t")
     assert a == b
+
+
+# -- comparability: every refusal path names the difference ---------------------------------
+
+BASE_OPTIONS = {
+    "conversations": None,
+    "limit": None,
+    "protocol": "locomo",
+    "dedupe": False,
+    "errata": None,
+    "task_options": {},
+}
+
+
+def _edit(run_dir: Path, *, options=None, judges=None, dataset=None, seed=None, drop=0):  # type: ignore[no-untyped-def]
+    """Rewrite a fabricated run: run options, QA judges, dataset name, seed, or drop items."""
+    from memobench.results import RunResults
+
+    path = run_dir / "results.json"
+    res = RunResults.model_validate_json(path.read_text(encoding="utf-8"))
+    spec = res.spec.model_copy(
+        update={
+            "options": {**BASE_OPTIONS, **(options or {})},
+            **({"seed": seed} if seed is not None else {}),
+            **(
+                {"dataset": res.spec.dataset.model_copy(update={"name": dataset})}
+                if dataset
+                else {}
+            ),
+        }
+    )
+    tasks = dict(res.tasks)
+    if judges is not None:
+        tasks["qa"] = tasks["qa"].model_copy(update={"extra": {"judges": judges}})
+    res = res.model_copy(update={"spec": spec, "tasks": tasks})
+    path.write_text(res.model_dump_json(indent=2), encoding="utf-8")
+    if drop:
+        lines = (run_dir / "samples.jsonl").read_text(encoding="utf-8").splitlines()
+        (run_dir / "samples.jsonl").write_text("\n".join(lines[:-drop]) + "\n", encoding="utf-8")
+
+
+def _refusal(tmp_path: Path, **rag_edit) -> str:  # type: ignore[no-untyped-def]
+    runs = make_standard_runs(tmp_path)
+    for run in runs:
+        _edit(run)
+    _edit(runs[1], **rag_edit)  # runs[1] is run-rag
+    with pytest.raises(IncompatibleRunsError) as err:
+        build_leaderboard(runs, base_dir=tmp_path)
+    return str(err.value)
+
+
+def test_same_options_build(tmp_path):
+    runs = make_standard_runs(tmp_path)
+    for run in runs:
+        _edit(run, options={"limit": 6, "conversations": ["conv-26"]})
+    assert len(build_leaderboard(runs, base_dir=tmp_path, n_resamples=50).entries) == 3
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "shown"),
+    [
+        ("limit", 5, "5 in run-rag"),
+        ("conversations", ["conv-26"], '["conv-26"] in run-rag'),
+        ("protocol", "blind", '"blind" in run-rag'),
+        ("dedupe", True, "true in run-rag"),
+        ("errata", "locomo-errata-1", '"locomo-errata-1" in run-rag'),
+        ("task_options", {"dialogue": {"max_items": 4}}, "max_items"),
+    ],
+)
+def test_different_run_option_refuses_naming_it(tmp_path, option, value, shown):
+    msg = _refusal(tmp_path, options={option: value})
+    assert f"options.{option} differs" in msg and shown in msg
+    # the other runs are named with their own value
+    assert "run-oracle" in msg and "run-no-memory" in msg
+    assert msg.count("differs") == 1  # only the option that differs
+
+
+def test_different_seed_refuses(tmp_path):
+    msg = _refusal(tmp_path, seed=3)
+    assert "seed differs: 0 in run-no-memory" in msg and "3 in run-rag" in msg
+
+
+def test_different_dataset_name_refuses_and_per_dataset_boards_build(tmp_path):
+    from memobench.leaderboard import build_leaderboards
+
+    msg = _refusal(tmp_path, dataset="beam-100k")
+    assert "dataset.name differs" in msg and "beam-100k in run-rag" in msg
+    assert "one board per dataset" in msg
+    runs = sorted((tmp_path / "runs").iterdir())
+    boards = build_leaderboards(runs, base_dir=tmp_path, n_resamples=50)
+    assert sorted(boards) == ["beam-100k", "locomo-mini"]
+    assert [e.agent.name for e in boards["beam-100k"].entries] == ["rag"]
+    assert [e.agent.name for e in boards["locomo-mini"].entries] == ["oracle", "no-memory"]
+    assert boards["beam-100k"].dataset.name == "beam-100k"
+
+
+def test_different_judge_refuses(tmp_path):
+    judge = {"mode": "strict", "model": "openai:gpt-4o-mini", "prompt_sha256": "j" * 64, "k": 1}
+    runs = make_standard_runs(tmp_path)
+    for run in runs:
+        _edit(run, judges={"judge_strict": judge})
+    _edit(runs[1], judges={"judge_strict": {**judge, "model": "openai:gpt-4.1"}})
+    with pytest.raises(IncompatibleRunsError) as err:
+        build_leaderboard(runs, base_dir=tmp_path)
+    msg = str(err.value)
+    assert "tasks.qa.judges.judge_strict differs" in msg and "gpt-4.1" in msg and "run-rag" in msg
+    _edit(runs[1], judges={"judge_strict": {**judge, "prompt_sha256": "k" * 64}})
+    with pytest.raises(IncompatibleRunsError, match=r"judges\.judge_strict differs"):
+        build_leaderboard(runs, base_dir=tmp_path)
+
+
+def test_different_item_set_refuses_naming_missing_items(tmp_path):
+    msg = _refusal(tmp_path, drop=2)
+    assert "tasks.qa item set differs" in msg
+    assert "22 items in run-rag" in msg and "24 items in run-oracle" in msg
+    assert "conv-42:q4" in msg and "conv-42:q5" in msg
+
+
+def test_main_metric_and_duplicate_run_id_refuse(tmp_path):
+    runs = make_standard_runs(tmp_path)
+    from memobench.results import RunResults
+
+    path = runs[1] / "results.json"
+    res = RunResults.model_validate_json(path.read_text(encoding="utf-8"))
+    qa = res.tasks["qa"].model_copy(update={"main_metric": "recall"})
+    path.write_text(res.model_copy(update={"tasks": {"qa": qa}}).model_dump_json(), "utf-8")
+    with pytest.raises(IncompatibleRunsError, match=r"tasks\.qa\.main_metric differs"):
+        build_leaderboard(runs, base_dir=tmp_path)
+    dup = make_run(tmp_path / "other", "rag")
+    with pytest.raises(IncompatibleRunsError, match="run_id run-rag appears twice"):
+        build_leaderboard([runs[0], runs[2], runs[1], dup], base_dir=tmp_path)
+
+
+def test_committed_leaderboard_verifies():
+    """The published board matches its runs (CI also runs `memobench leaderboard verify`)."""
+    repo = Path(__file__).resolve().parents[2]
+    assert verify_leaderboard(repo / "results" / "leaderboard.json") == []

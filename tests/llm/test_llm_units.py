@@ -9,7 +9,6 @@ import pytest
 
 from memobench.llm import (
     Completion,
-    LLMClient,
     Meter,
     MockBackend,
     RetryPolicy,
@@ -34,11 +33,25 @@ def test_import_is_light():
     assert out.stdout.strip() == ""
 
 
-def test_builtin_backends_without_entry_points():
-    assert isinstance(get_llm("mock:x"), LLMClient)
+def test_builtin_backends_come_from_entry_points_like_plugins():
+    """The built-ins have no private path: they are memobench's own ``memobench.llm`` entry
+    points, and a backend registered at run time is found the same way."""
+    from memobench.llm import MockBackend
+    from memobench.registry import llm_backends
+
+    for name in ("openai", "local", "mock"):
+        assert llm_backends.source(name) == "entry point (memobench)", name
+    assert type(get_llm("mock:x").backend) is MockBackend
+    client = get_llm("openai:gpt-4o-mini", base_url="http://127.0.0.1:9/v1")
     assert (
-        get_llm("openai:gpt-4o-mini", base_url="http://127.0.0.1:9/v1").spec == "openai:gpt-4o-mini"
+        client.spec == "openai:gpt-4o-mini" and client.backend.base_url == "http://127.0.0.1:9/v1"
     )
+
+    llm_backends.register("echo-test", lambda model, **_: MockBackend(f"echo-{model}"))
+    try:
+        assert get_llm("echo-test:m").backend.name == "echo-m"
+    finally:
+        llm_backends.unregister("echo-test")
     with pytest.raises(ValueError):
         get_llm("no-colon")
 

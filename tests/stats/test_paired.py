@@ -35,13 +35,19 @@ def test_clearly_better_system_is_significant(method):
     assert res.method == method and res.n == 200
 
 
-def test_noise_is_not_significant():
-    rng = np.random.default_rng(5)
-    ids = [f"c{i % 8}:q{i}" for i in range(160)]
-    a = {i: float(rng.random()) for i in ids}
-    b = {i: float(rng.random()) for i in ids}
-    res = paired_test(a, b, {i: i.split(":")[0] for i in ids})
-    assert res.p_value > 0.05
+def test_gap_inside_one_conversation_is_not_significant():
+    """All of a 200-item gap sits in 1 of 10 conversations: a per-item test would call it
+    highly significant; per conversation it is one sign among ten. Exactly: flipping the one
+    non-zero conversation is the only pattern as extreme, so p = 2 / 2 = 1 over its sign, and
+    every pattern has |sum| equal to that conversation's, so p = 1."""
+    ids = [f"conv-{i % 10}:q{i}" for i in range(200)]
+    clusters = {i: i.split(":")[0] for i in ids}
+    b = {i: 0.5 for i in ids}
+    a = {i: (0.9 if clusters[i] == "conv-3" else 0.5) for i in ids}
+    res = paired_test(a, b, clusters, method="permutation", n_resamples=5000)
+    assert res.diff == pytest.approx(0.04)
+    assert res.n_clusters == 10 and res.exact
+    assert res.p_value == pytest.approx(1.0)
 
 
 def test_uses_only_shared_items_and_is_antisymmetric():
