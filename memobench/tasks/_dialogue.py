@@ -15,11 +15,11 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+from .._util.aio import call
 from ..agents import coerce_text
 from ..data import Conversation, Session, Turn
 from ..results import SampleRecord
 from ._prompts import VersionedTask, load_task_spec
-from ._qa_task import call
 
 TASK = "dialogue"
 DIALOGUE_SCORING_VERSION = "dialogue-1"
