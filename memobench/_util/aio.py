@@ -65,14 +65,14 @@ def resolve(value: T | Awaitable[T], *, in_loop: Literal["thread", "raise"] = "t
     """``value`` itself, or the result of running it when it is awaitable."""
     if inspect.isawaitable(value):
         return run_sync(cast("Awaitable[T]", value), in_loop=in_loop)
-    return cast("T", value)
+    return value
 
 
 async def maybe_await(value: T | Awaitable[T]) -> T:
     """Await ``value`` when it is awaitable, else return it."""
     if inspect.isawaitable(value):
         return await cast("Awaitable[T]", value)
-    return cast("T", value)
+    return value
 
 
 async def call(method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -119,7 +119,8 @@ class DialogueTask(VersionedTask):
     ) -> list[TurnItem]:
         """Image turns, then ``text_turns`` (default 0) seeded text turns; capped by
         ``max_items``/``limit`` keeping image turns first; returned in dialogue order."""
-        image, text = [], []
+        image: list[TurnItem] = []
+        text: list[TurnItem] = []
         for session in conv.sessions:
             for pos, turn in enumerate(session.turns):
                 if pos == 0:

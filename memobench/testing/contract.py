@@ -15,7 +15,6 @@ Agents' models are the ``mock:`` backend (no network); pass ``reader=`` to chang
 
 from __future__ import annotations
 
-import functools
 import inspect
 import json
 import re
@@ -27,9 +26,9 @@ from typing import Any
 from .._util.aio import call, run_sync
 from ..agents import AgentContext, DialogueContext, coerce_answer, coerce_text, resolve_agent
 from ..data import Conversation
-from ..errors import DataError, PluginError
-from ..registry import formats as format_registry
 from ..registry import tasks as task_registry
+from ._contract_base import ContractError, Problems, sample_conversation
+from ._format_contract import check_dataset_format
 
 __all__ = [
     "ContractError",
@@ -40,34 +39,6 @@ __all__ = [
 ]
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-class ContractError(PluginError):
-    """A plugin breaks the contract; the message lists every broken rule."""
-
-    def __init__(self, kind: str, name: str, problems: list[str]) -> None:
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{kind} {name!r} breaks the memobench contract:\n{lines}")
-
-
-class _Problems(list[str]):
-    def raise_if_any(self, kind: str, name: str) -> None:
-        if self:
-            raise ContractError(kind, name, list(self))
-
-
-@functools.cache
-def sample_conversation(seed: int = 3) -> Conversation:
-    """A small procedurally generated conversation (3 sessions, events, QA; no model call)."""
-    from ..datasets import load_dataset
-    from ..generation import ProceduralConfig, generate_procedural
-
-    cfg = ProceduralConfig(conversations=1, sessions=3, days=30, events=3, turns=8, seed=seed)
-    with tempfile.TemporaryDirectory(prefix="mb-contract-") as tmp:
-        path = Path(tmp) / "contract.json"
-        generate_procedural(cfg, path)
-        return load_dataset(path).conversations[0]
 
 
 def _keywords(method: Callable[..., Any], names: tuple[str, ...]) -> list[str]:
@@ -91,7 +62,7 @@ def check_agent(
     factory = resolve_agent(agent) if isinstance(agent, str) else resolve_agent_target(agent, name)
     target = factory.target
     conv = conversation or sample_conversation()
-    problems = _Problems()
+    problems = Problems()
     with tempfile.TemporaryDirectory(prefix="mb-contract-agent-") as tmp:
         ctx = AgentContext(
             conversation_id=conv.sample_id,
@@ -110,10 +81,13 @@ def check_agent(
                 problems.append(f"has no {method}() method")
             elif missing := _keywords(fn, kws):
                 problems.append(f"{method}() does not take keyword(s) {missing}")
-        hooks = {"summarize_events": ("start", "end", "now"), "next_turn": ("now",)}
-        for method, kws in hooks.items():
+        hooks: dict[str, tuple[str, ...]] = {
+            "summarize_events": ("start", "end", "now"),
+            "next_turn": ("now",),
+        }
+        for method, hook_kws in hooks.items():
             fn = getattr(built, method, None)
-            if fn is not None and (missing := _keywords(fn, kws)):
+            if fn is not None and (missing := _keywords(fn, hook_kws)):
                 problems.append(f"{method}() does not take keyword(s) {missing}")
         problems.raise_if_any("agent", name)
         run_sync(_exercise_agent(built, conv, problems))
@@ -127,7 +101,7 @@ def resolve_agent_target(target: Callable[..., Any], name: str) -> Any:
     return AgentFactory(name=name, target=target, version=str(getattr(target, "version", "0")))
 
 
-async def _exercise_agent(agent: Any, conv: Conversation, problems: _Problems) -> None:
+async def _exercise_agent(agent: Any, conv: Conversation, problems: Problems) -> None:
     from ..tasks import render_question
 
     async def step(what: str, method: str, *args: Any, **kwargs: Any) -> Any:
@@ -164,7 +138,7 @@ async def _exercise_agent(agent: Any, conv: Conversation, problems: _Problems) -
             break
 
 
-def _text_ok(agent: Any, method: str, value: Any, problems: _Problems) -> None:
+def _text_ok(agent: Any, method: str, value: Any, problems: Problems) -> None:
     try:
         coerce_text(value, agent=agent, method=method)
     except TypeError as exc:
@@ -181,7 +155,7 @@ def check_task(
     """Build the task, list its items, ask one through ``agent``, score it and score nothing."""
     name = task if isinstance(task, str) else getattr(task, "__name__", repr(task))
     factory = task_registry.get(task) if isinstance(task, str) else task
-    problems = _Problems()
+    problems = Problems()
     t = factory()
     for attr in ("name", "version", "scoring_version", "main_metric"):
         value = getattr(t, attr, None)
@@ -218,7 +192,8 @@ def check_task(
     if not isinstance(record, dict):
         problems.append(f"ask() must return a dict, got {type(record).__name__}")
     problems.raise_if_any("task", name)
-    samples = t.score([conv], {ids[0]: record}, options=opts)
+    first = str(ids[0])
+    samples = t.score([conv], {first: record}, options=opts)
     scored = {s.item_id: s for s in samples}
     if ids[0] not in scored:
         problems.append(f"score() gave no sample for the answered item {ids[0]!r}")
@@ -236,39 +211,3 @@ async def _ask(task: Any, agent: Any, conv: Conversation, item: Any, opts: dict[
     for session in conv.sessions:
         await call(agent.ingest, session, now=session.date_time)
     return await task.ask(agent, conv, item, options=opts)
-
-
-def check_dataset_format(
-    fmt: str | Callable[[], Any], *, sample: Path | None = None, garbage: Path | None = None
-) -> None:
-    """Read ``sample`` (when given) into valid conversations; read garbage into a DataError."""
-    name = fmt if isinstance(fmt, str) else getattr(fmt, "__name__", repr(fmt))
-    reader = (format_registry.get(fmt) if isinstance(fmt, str) else fmt)()
-    problems = _Problems()
-    if not isinstance(getattr(reader, "name", None), str):
-        problems.append("name must be a str (the manifest's format)")
-    elif isinstance(fmt, str) and reader.name != fmt:
-        problems.append(f"name is {reader.name!r} but it is registered as {fmt!r}")
-    if sample is not None:
-        convs, _report = reader.read(sample)
-        if not convs or not all(isinstance(c, Conversation) for c in convs):
-            problems.append(f"read({sample.name}) must return a non-empty list of Conversation")
-        ids = [c.sample_id for c in convs]
-        if len(set(ids)) != len(ids):
-            problems.append("sample_id values must be unique")
-        for c in convs:
-            qa_ids = [q.qa_id for q in c.qa]
-            if len(set(qa_ids)) != len(qa_ids):
-                problems.append(f"{c.sample_id}: qa_id values must be unique")
-    with tempfile.TemporaryDirectory(prefix="mb-contract-fmt-") as tmp:
-        bad = garbage or Path(tmp) / "garbage.json"
-        if garbage is None:
-            bad.write_text('[{"unexpected": 1}] not json', encoding="utf-8")
-        try:
-            reader.read(bad)
-            problems.append(f"read() accepted malformed input ({bad.name}) without a DataError")
-        except DataError:
-            pass
-        except Exception as exc:
-            problems.append(f"read() of malformed input must raise DataError, raised {exc!r}")
-    problems.raise_if_any("dataset format", name)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -38,11 +40,14 @@ def test_every_extension_point_has_a_guide_with_runnable_code() -> None:
 def test_guide_code_runs(guide: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     registry, name = REGISTERS[guide]
-    namespace: dict[str, object] = {"__name__": f"docs_{guide[:-3].replace('-', '_')}"}
+    # A real module, as a plugin's would be (dataclasses and pickling look classes up there).
+    module = types.ModuleType(f"memobench_docs_{guide[:-3].replace('-', '_')}")
+    sys.modules[module.__name__] = module
     try:
         for i, code in enumerate(blocks(guide)):
-            exec(compile(code, f"{guide}[block {i}]", "exec"), namespace)
+            exec(compile(code, f"{guide}[block {i}]", "exec"), module.__dict__)
         assert name in registry
     finally:
         registry.unregister(name)
+        del sys.modules[module.__name__]
     assert name not in registry

@@ -85,7 +85,8 @@ def _split_clauses(sentence: str) -> list[str]:
         if not piece:
             continue
         # Walk the and/but joints left to right; split only where the right side has a subject.
-        current, pos = [], 0
+        current: list[str] = []
+        pos = 0
         for m in _CLAUSE_SPLIT_RE.finditer(piece):
             right = piece[m.end() :].split()
             left = " ".join([*current, piece[pos : m.start()]]).split()
@@ -314,12 +315,12 @@ def parse_support_verdict(text: str) -> bool | None:
                 return val
             if isinstance(val, str) and val.strip().lower() in {"yes", "true", "no", "false"}:
                 return val.strip().lower() in {"yes", "true"}
-    m = re.search(
+    word = re.search(
         r"\b(not supported|unsupported|supported|yes|true|no|false)\b", body, flags=re.IGNORECASE
     )
-    if m is None:
+    if word is None:
         return None
-    return m.group(1).lower() in {"supported", "yes", "true"}
+    return word.group(1).lower() in {"supported", "yes", "true"}
 
 
 def _format_context(against: Sequence[str]) -> str:
@@ -429,7 +430,7 @@ class EmbeddingSupporter:
 
     def __init__(
         self,
-        embed: Callable[[list[str]], np.ndarray],
+        embed: Callable[[list[str]], np.ndarray | Sequence[Sequence[float]]],
         threshold: float = DEFAULT_SUPPORT_THRESHOLD,
     ) -> None:
         self.embed = embed
