@@ -71,4 +71,4 @@ def resolve_agent(spec: str) -> AgentFactory:
     if version is None:
         module = sys.modules.get(getattr(target, "__module__", ""), None)
         version = getattr(module, "__version__", "0")
-    return AgentFactory(name=spec, target=target, version=str(version))  # type: ignore[arg-type]
+    return AgentFactory(name=spec, target=target, version=str(version))

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from ..results import RunResults
 
 from ._common import console, data_path_option, fail
 
@@ -85,7 +89,7 @@ def score(
     click.echo(f"wrote {Path(out) / 'samples.jsonl'} and {Path(out) / 'results.json'}")
 
 
-def _print(results) -> None:  # type: ignore[no-untyped-def]
+def _print(results: RunResults) -> None:
     from ..results import qa_table
 
     if "qa" in results.tasks:

@@ -148,6 +148,11 @@ class QAItem(BaseModel):
     gold: dict[str, Any] = Field(default_factory=dict)
     """Dataset-specific gold for its official scorer (rubric, original ids, cue); never shown."""
 
+    @property
+    def item_id(self) -> str:
+        """The task-generic item id: the ``qa_id``."""
+        return self.qa_id
+
 
 class Conversation(BaseModel):
     """A multi-session dialogue between two speakers, with its annotations and questions."""

@@ -68,7 +68,7 @@ def apply_errata(dataset: LoadedDataset, errata: Errata | str) -> LoadedDataset:
     """A copy of ``dataset`` with corrected conversations; ``options["errata"]`` names the pack."""
     if isinstance(errata, str):
         errata = load_errata(errata)
-    fixes = {}
+    fixes: dict[str, list[ErratumItem]] = {}
     for it in errata.item:
         fixes.setdefault(it.qa_id, []).append(it)
     seen = set()

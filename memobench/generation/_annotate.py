@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -38,13 +39,17 @@ CATEGORY_INSTRUCTIONS = {
 }
 
 
+Observation = list[str | list[str]]
+"""``[text, dialog id]`` (LoCoMo's shape), or ``[text, [ids...]]`` when it cites several."""
+
+
 def validate_observations(
     value: Any, speakers: tuple[str, str], known: set[str]
-) -> dict[str, list[list[str]]]:
+) -> dict[str, list[Observation]]:
     """Keep [text, id] pairs whose ids exist; unknown speakers or shapes → ValueError."""
     if not isinstance(value, dict):
         raise ValueError("expected a JSON object keyed by speaker")
-    out: dict[str, list[list[str]]] = {s: [] for s in speakers}
+    out: dict[str, list[Observation]] = {s: [] for s in speakers}
     for speaker, items in value.items():
         if speaker not in out:
             raise ValueError(f"unknown speaker {speaker!r}; use {speakers[0]} and {speakers[1]}")
@@ -110,7 +115,7 @@ async def observations(
     date_time: str,
     transcript: str,
     known: set[str],
-) -> dict[str, list[list[str]]]:
+) -> dict[str, list[Observation]]:
     prompt = prompts.render(
         "observations",
         date_time=date_time,
@@ -188,7 +193,7 @@ async def questions(
             items = await caller.json(
                 f"qa-{category}",
                 prompt,
-                lambda v, c=category: validate_qa(v, c, known),
+                functools.partial(validate_qa, category=category, known=known),
                 max_tokens=900,
             )
         except Rejected:

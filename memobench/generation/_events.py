@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from datetime import date, timedelta
@@ -106,7 +107,9 @@ async def generate_events(
             batch = await caller.json(
                 "events",
                 prompt,
-                lambda v, ids=ids: parse_events(v, ids, events, start, end, roots=False),
+                functools.partial(
+                    parse_events, ids=ids, existing=events, start=start, end=end, roots=False
+                ),
             )
         except Rejected:
             continue

@@ -441,10 +441,10 @@ class ProceduralConversation:
         by_id = {(s, e.id): e for s, evs in self._st.events.items() for e in evs}
         for (speaker, cause_id), ms in effects.items():
             if len({m.session for m in ms}) >= 2:
-                cause = by_id[(speaker, cause_id)]
+                cause_event = by_id[(speaker, cause_id)]
                 qa.append(
                     _item(
-                        f"What did {speaker} go on to do because they {cause.text}?",
+                        f"What did {speaker} go on to do because they {cause_event.text}?",
                         ", ".join(m.event.text for m in ms),
                         [m.dia_id for m in ms],
                         1,

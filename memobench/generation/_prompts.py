@@ -1,50 +1,49 @@
 """Versioned prompt templates (``tasks/generation/*.txt``) and their hashes for the manifest.
 
-Templates use ``string.Template`` (``$name``) so the JSON examples inside them need no escaping.
-The first line of each is a marker such as ``[memobench:gen-turn v1]``: it versions the
-template and lets scripted test models route on the prompt kind.
+Templates are ``memobench._util.prompts`` templates (``{field}``, one-pass fill), listed in
+``tasks/generation/task.toml``; JSON examples inside them need no escaping. The first line of
+each is a marker such as ``[memobench:gen-turn v1]``: it versions the template and lets
+scripted test models route on the prompt kind.
 """
 
 from __future__ import annotations
 
-import functools
+import re
 from pathlib import Path
-from string import Template
 
-from .._util.hashing import sha256_text
-from .._util.resources import resource_dir
+from .._util.prompts import PromptSet, load_prompt_set, shipped_prompt_set
+from ..errors import ConfigError
 
-PROMPT_NAMES = (
-    "persona",
-    "events_initial",
-    "events_more",
-    "turn",
-    "image_query",
-    "observations",
-    "summary",
-    "qa",
-    "verify",
-)
+PROMPT_NAMES = tuple(shipped_prompt_set("generation").prompts)
+"""The generation prompts, in manifest order."""
 
-
-@functools.cache
-def _load(name: str, folder: str | None) -> str:
-    base = Path(folder) if folder else resource_dir("tasks") / "generation"
-    return (base / f"{name}.txt").read_text(encoding="utf-8")
+_DOLLAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class Prompts:
-    """The template set of one run (optionally from a custom folder)."""
+    """The template set of one run (optionally from a custom folder with a ``task.toml``)."""
 
     def __init__(self, folder: str | Path | None = None) -> None:
         self.folder = str(folder) if folder else None
+        self.set: PromptSet = (
+            load_prompt_set(folder, prefix="generation")
+            if folder
+            else shipped_prompt_set("generation")
+        )
 
     def text(self, name: str) -> str:
-        return _load(name, self.folder)
+        return self.set.prompt(name).text
 
     def render(self, name: str, **values: object) -> str:
-        return Template(self.text(name)).safe_substitute({k: str(v) for k, v in values.items()})
+        tpl = self.set.prompt(name)
+        stale = sorted(set(_DOLLAR.findall(tpl.text)) & set(values) - tpl.placeholders)
+        if stale:  # a custom template written for the old string.Template syntax
+            raise ConfigError(
+                f"generation prompt {name!r} uses $field placeholders {stale}; "
+                "write them as {field}"
+            )
+        return tpl.render(**values)
 
     def hashes(self) -> dict[str, str]:
         """Template name → sha256 of its exact text."""
-        return {name: sha256_text(self.text(name)) for name in PROMPT_NAMES}
+        return self.set.hashes(qualified=False)

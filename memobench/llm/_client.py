@@ -234,6 +234,6 @@ class LLMClient:
     def complete_sync(self, prompt: Prompt, *, config: GenerateConfig | None = None) -> Completion:
         """Blocking convenience for scripts. Inside a running loop it runs on a worker thread's
         loop (blocking the caller), so prefer ``await complete()`` in async code."""
-        from ._embed import _run_coro_blocking
+        from .._util.aio import run_sync
 
-        return _run_coro_blocking(self.complete(prompt, config=config))
+        return run_sync(self.complete(prompt, config=config))

@@ -7,12 +7,12 @@ SQLite file as completions.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .._util.aio import run_sync
 from ._cache import Cache, cache_disabled_by_env, cache_key, default_cache
 
 DEFAULT_EMBEDDER = "local:minilm"
@@ -93,16 +93,6 @@ class MiniLMEmbedder:
         return [v.astype(float).tolist() for v in out]
 
 
-def _run_coro_blocking(coro: Any) -> Any:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    # Called from inside a loop (e.g. a Chroma call in async code): use a private loop.
-    with concurrent.futures.ThreadPoolExecutor(1) as ex:
-        return ex.submit(asyncio.run, coro).result()
-
-
 class OpenAIEmbedder:
     """``openai:<embedding-model>`` through the shared ``OpenAIBackend``, with our retries."""
 
@@ -142,7 +132,7 @@ class OpenAIEmbedder:
         return out
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
-        return _run_coro_blocking(self.aembed(texts))
+        return run_sync(self.aembed(texts))
 
 
 class CachedEmbedder:

@@ -55,4 +55,4 @@ def get_llm(spec: str, **options: Any) -> LLMClient:
         from ._dry_run import DryRunBackend
 
         backend = DryRunBackend(backend)
-    return LLMClient(backend, **client_opts)  # type: ignore[arg-type]
+    return LLMClient(backend, **client_opts)

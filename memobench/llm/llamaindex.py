@@ -23,7 +23,8 @@ class MemobenchEmbedding(BaseEmbedding):
         # Hand our embedder large batches: it sorts texts by length itself to avoid padding, which
         # only pays off when it sees many texts at once (llama-index would send 16 at a time).
         kwargs.setdefault("embed_batch_size", 2048)
-        super().__init__(spec=spec, cache=cache, **kwargs)
+        # spec/cache are pydantic fields of this subclass; llama-index types its own __init__.
+        super().__init__(spec=spec, cache=cache, **kwargs)  # type: ignore[call-arg]
 
     @classmethod
     def class_name(cls) -> str:

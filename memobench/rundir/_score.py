@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from .._util.files import read_jsonl
+from ..data import Conversation
 from ..datasets import LoadedDataset
 from ..registry import tasks as task_registry
 from ..results import RunResults, RunSpec, SampleRecord, aggregate_task
-from ..scoring import length_stats
+from ..tasks import Task, errata_metric, task_report
 from ._dataset import check_dataset, load_run_dataset, usage_report
 from ._records import AnswerRecord, RunHeader
 from ._rundir import AnswerLog, RunDir
@@ -37,7 +38,8 @@ def task_options(spec: RunSpec, name: str) -> dict[str, Any]:
 
 
 def item_id_of(item: Any) -> str:
-    return getattr(item, "qa_id", None) or item.item_id
+    """The id of a task item (every task's items have a ``str`` ``item_id``)."""
+    return str(item.item_id)
 
 
 def _keep_judged(samples: list[Any], previous: dict[tuple[str, str], dict[str, Any]]) -> list[Any]:
@@ -52,24 +54,36 @@ def _keep_judged(samples: list[Any], previous: dict[tuple[str, str], dict[str, A
     return out
 
 
-def _with_errata(task, ds, convs, samples, answers, options, name):
-    """Raw and errata-corrected scores side by side (``f1`` and ``f1_errata`` per item)."""
+def _with_errata(
+    task: Task,
+    metric: str,
+    ds: LoadedDataset,
+    convs: list[Conversation],
+    samples: list[SampleRecord],
+    answers: dict[str, dict[str, Any]],
+    options: dict[str, Any],
+    name: str,
+) -> tuple[list[SampleRecord], dict[str, Any]]:
+    """Raw and errata-corrected scores side by side (``<metric>`` and ``<metric>_errata``)."""
     from ..datasets import apply_errata, errata_report
 
     fixed = apply_errata(ds, name)
     keep = {c.sample_id for c in convs}
     fixed_convs = [c for c in fixed.conversations if c.sample_id in keep]
     corrected = {s.item_id: s.scores for s in task.score(fixed_convs, answers, options=options)}
+    key = f"{metric}_errata"
     out = [
-        s.model_copy(update={"scores": {**s.scores, "f1_errata": corrected[s.item_id]["f1"]}})
+        s.model_copy(
+            update={"scores": {**s.scores, key: corrected.get(s.item_id, {}).get(metric, 0.0)}}
+        )
         for s in samples
     ]
     return out, {"name": name, "ceiling_under_raw_gold": errata_report(ds, name)}
 
 
 def _fill_missing(
-    task: Any, convs: list[Any], samples: list[SampleRecord], options: dict[str, Any]
-):
+    task: Task, convs: list[Conversation], samples: list[SampleRecord], options: dict[str, Any]
+) -> tuple[list[SampleRecord], int]:
     """Add a 0-scored sample for every item the task asks that has none; return the count."""
     have = {s.item_id for s in samples}
     keys = sorted({k for s in samples for k in s.scores} or {task.main_metric})
@@ -117,7 +131,7 @@ def score_records(
     samples_all: list[SampleRecord] = []
     tasks: dict[str, Any] = {}
     for name in spec.tasks:
-        task = task_registry.get(name)()
+        task: Task = task_registry.get(name)()
         options = task_options(spec, name)
         task_answers = {
             item_id: rec.model_dump(mode="json", exclude={"error"})
@@ -126,16 +140,14 @@ def score_records(
         }
         samples = _keep_judged(task.score(convs, task_answers, options=options), previous_samples)
         samples, _ = _fill_missing(task, convs, samples, options)
-        extra: dict[str, Any] = {}
-        if name == "qa":
-            gold = {q.qa_id: q.answer for c in convs for q in c.qa}
-            extra = length_stats(samples, gold)
+        extra = task_report(task, convs, samples, options=options)
         if "judges" in previous_extra.get(name, {}):
             extra["judges"] = previous_extra[name]["judges"]
         errata_name = errata or spec.options.get("errata")
-        if name == "qa" and errata_name:
+        metric = errata_metric(task)
+        if metric and errata_name:
             samples, extra["errata"] = _with_errata(
-                task, ds, convs, samples, task_answers, options, errata_name
+                task, metric, ds, convs, samples, task_answers, options, errata_name
             )
         n_missing = sum(s.prediction is None for s in samples)
         if n_missing:  # never asked, or errored: scored 0 above, and counted here

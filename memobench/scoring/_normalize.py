@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import string
+from typing import Any
 
 _PUNCT = frozenset(string.punctuation)
 _ARTICLES = re.compile(r"\b(a|an|the|and)\b")
@@ -22,7 +23,7 @@ def normalize_answer(text: str) -> str:
 
 
 @functools.cache
-def _stemmer():  # type: ignore[no-untyped-def]
+def _stemmer() -> Any:
     # NLTK's default NLTK_EXTENSIONS mode, as the official scorer uses; no data download needed.
     from nltk.stem import PorterStemmer
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .._util.aio import call
+
 # What reader agents (``memobench.baselines`` and third-party agents) need to answer the
 # event-summary and dialogue tasks the way the tasks ask: budgets, prompts and reply cleaning.
 from ._dialogue import TURN_TOKENS, clean_turn, prior_session, session_of, turn_prompt
@@ -15,10 +17,10 @@ from ._event_summary import (
     summarize_prompt,
     window_sessions,
 )
-from ._prompts import PromptTemplate, TaskSpec, load_task_spec
+from ._prompts import PromptSet, PromptTemplate, TaskSpec, load_prompt_set, load_task_spec
 from ._qa_protocol import PROTOCOLS, RenderedQuestion, map_cat5_reply, render_question
-from ._qa_task import QATask, call, qa_task
-from ._task import Task
+from ._qa_task import QATask, qa_task
+from ._task import Task, errata_metric, task_report
 
 if TYPE_CHECKING:
     from ._dialogue import DialogueTask
@@ -41,6 +43,7 @@ __all__ = [
     "PROTOCOLS",
     "SUMMARY_TOKENS",
     "TURN_TOKENS",
+    "PromptSet",
     "PromptTemplate",
     "QATask",
     "RenderedQuestion",
@@ -49,9 +52,11 @@ __all__ = [
     "call",
     "clean_turn",
     "dialogue_task",
+    "errata_metric",
     "event_summary_task",
     "incremental_prompt",
     "is_none_reply",
+    "load_prompt_set",
     "load_task_spec",
     "map_cat5_reply",
     "prior_session",
@@ -60,6 +65,7 @@ __all__ = [
     "session_indices",
     "session_of",
     "summarize_prompt",
+    "task_report",
     "turn_prompt",
     "window_sessions",
 ]

@@ -15,11 +15,11 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+from .._util.aio import call
 from ..agents import coerce_text
 from ..data import Conversation, Session, Turn
 from ..results import SampleRecord
 from ._prompts import VersionedTask, load_task_spec
-from ._qa_task import call
 
 TASK = "dialogue"
 DIALOGUE_SCORING_VERSION = "dialogue-1"
@@ -119,7 +119,8 @@ class DialogueTask(VersionedTask):
     ) -> list[TurnItem]:
         """Image turns, then ``text_turns`` (default 0) seeded text turns; capped by
         ``max_items``/``limit`` keeping image turns first; returned in dialogue order."""
-        image, text = [], []
+        image: list[TurnItem] = []
+        text: list[TurnItem] = []
         for session in conv.sessions:
             for pos, turn in enumerate(session.turns):
                 if pos == 0:

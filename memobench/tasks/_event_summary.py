@@ -3,20 +3,17 @@ window of sessions, scored against the dataset's event graph (``event_summary``)
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import re
-import tempfile
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
+from .._util.aio import call, run_sync
 from ..agents import coerce_text
 from ..data import Conversation, Session
 from ..results import SampleRecord
 from ._prompts import VersionedTask, load_task_spec
-from ._qa_task import call
 
 TASK = "event_summary"
 EVENT_SCORING_VERSION = "events-1"
@@ -244,15 +241,9 @@ class _JudgeScorer:
 
     def __init__(self, spec: str) -> None:
         self.spec = spec
-        spec_prompts = load_task_spec(TASK)
-        # The scoring helpers read templates from files; materialize the versioned prompts.
-        self._dir = Path(tempfile.mkdtemp(prefix="mb-event-judge-"))
-        self.support_path = self._dir / "support.txt"
-        self.decompose_path = self._dir / "decompose.txt"
-        self.support_path.write_text(spec_prompts.prompt("judge_support").text, encoding="utf-8")
-        self.decompose_path.write_text(
-            spec_prompts.prompt("judge_decompose").text, encoding="utf-8"
-        )
+        prompts = load_task_spec(TASK)
+        self.support = prompts.prompt("judge_support")
+        self.decompose = prompts.prompt("judge_decompose")
 
     async def _ascore(self, pred: str, gold_text: str) -> Any:
         from ..llm import GenerateConfig, Message, get_llm, phase
@@ -267,16 +258,12 @@ class _JudgeScorer:
             ).text
 
         with phase("judge"):
-            pf = await adecompose_with_judge(pred, judge, template_path=self.decompose_path)
-            gf = await adecompose_with_judge(gold_text, judge, template_path=self.decompose_path)
-            supporter = JudgeSupporter(judge, self.support_path)
+            pf = await adecompose_with_judge(pred, judge, template_path=self.decompose)
+            gf = await adecompose_with_judge(gold_text, judge, template_path=self.decompose)
+            supporter = JudgeSupporter(judge, self.support)
             return await aatomic_fact_prf(pf, gf, supports=supporter.asupports)
 
     def score(self, pred: str, gold_text: str) -> Any:
-        import contextvars
-        from concurrent.futures import ThreadPoolExecutor
-
-        # Copy the context so the run's meter (a context variable) sees the judge calls.
-        ctx = contextvars.copy_context()
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(ctx.run, asyncio.run, self._ascore(pred, gold_text)).result()
+        # Sync, and called from inside the runner's loop: the bridge runs the judge calls on a
+        # private loop in a worker thread, with this context (the run's meter) copied.
+        return run_sync(self._ascore(pred, gold_text))

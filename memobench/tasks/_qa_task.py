@@ -3,32 +3,41 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 from collections.abc import Sequence
 from typing import Any
 
+from .._util.aio import call
 from ..agents import coerce_answer
 from ..data import Conversation, QAItem
 from ..results import SampleRecord
-from ..scoring import QA_SCORING_VERSION, Prediction, prescore, score_predictions
+from ..scoring import (
+    QA_SCORING_VERSION,
+    Prediction,
+    length_stats,
+    prescore,
+    score_predictions,
+)
 from ._prompts import VersionedTask
 from ._qa_protocol import map_cat5_reply, render_question
-
-
-async def call(method: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call an agent method that may be sync or async (sync ones run in a worker thread)."""
-    if inspect.iscoroutinefunction(method):
-        return await method(*args, **kwargs)
-    result = await asyncio.to_thread(method, *args, **kwargs)
-    if inspect.isawaitable(result):
-        return await result
-    return result
 
 
 class QATask(VersionedTask):
     name = "qa"
     scoring_version = QA_SCORING_VERSION
     main_metric = "f1"
+    errata_metric = "f1"
+    """Errata-corrected gold rescores ``f1`` (``f1_errata`` beside it)."""
+
+    def report(
+        self,
+        conversations: Sequence[Conversation],
+        samples: Sequence[SampleRecord],
+        *,
+        options: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Answer-length statistics of the predictions against the gold answers."""
+        gold = {q.qa_id: q.answer for c in conversations for q in c.qa}
+        return length_stats(samples, gold)
 
     def items(
         self, conv: Conversation, *, limit: int | None, options: dict[str, Any]

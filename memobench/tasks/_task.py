@@ -10,23 +10,43 @@ from ..results import SampleRecord
 
 
 class Task(Protocol):
-    """A task such as ``qa``. The runner owns the loop; a task owns items and scoring."""
+    """A task such as ``qa``. The runner owns the loop; a task owns items and scoring.
 
-    name: str
-    """Registry name."""
-    version: str
-    """Task version (prompts and item selection); runs with different versions never merge."""
-    scoring_version: str
-    """Version of the scoring rules."""
-    main_metric: str
-    """Headline metric key."""
+    Optional members, read with :func:`task_report` and :func:`errata_metric` (a task
+    without them gets no extra report and no errata column):
+
+    - ``report(conversations, samples, *, options) -> dict``: task-specific extras for
+      ``results.json`` (QA: answer-length statistics), computed from the final samples.
+    - ``errata_metric: str``: the per-item score that is recomputed on errata-corrected gold
+      (``<metric>_errata`` beside it) when a run asks for errata.
+    """
+
+    @property
+    def name(self) -> str:
+        """Registry name."""
+        ...
+
+    @property
+    def version(self) -> str:
+        """Task version (prompts and item selection); runs with different versions never merge."""
+        ...
+
+    @property
+    def scoring_version(self) -> str:
+        """Version of the scoring rules."""
+        ...
+
+    @property
+    def main_metric(self) -> str:
+        """Headline metric key."""
+        ...
 
     def prompt_hashes(self) -> dict[str, str]:
         """sha256 of every prompt file the task uses."""
         ...
 
     def items(self, conv: Conversation, *, limit: int | None, options: dict[str, Any]) -> list[Any]:
-        """The items of one conversation; each has an ``item_id``."""
+        """The items of one conversation; each has a ``str`` ``item_id``."""
         ...
 
     async def ask(
@@ -44,3 +64,21 @@ class Task(Protocol):
     ) -> list[SampleRecord]:
         """Score stored answers (keyed by item id) into sample records."""
         ...
+
+
+def task_report(
+    task: Task,
+    conversations: Sequence[Conversation],
+    samples: Sequence[SampleRecord],
+    *,
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """The task's own extra report (its optional ``report``), or ``{}``."""
+    report = getattr(task, "report", None)
+    return dict(report(conversations, samples, options=options)) if report else {}
+
+
+def errata_metric(task: Task) -> str | None:
+    """The score the task recomputes under errata (its optional ``errata_metric``), or None."""
+    metric = getattr(task, "errata_metric", None)
+    return metric if isinstance(metric, str) else None

@@ -24,6 +24,9 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from ..._util.aio import maybe_await, resolve
+from ..._util.prompts import PromptTemplate, fill, read_template
+
 # --------------------------------------------------------------------------------------------
 # Heuristic decomposition
 # --------------------------------------------------------------------------------------------
@@ -82,7 +85,8 @@ def _split_clauses(sentence: str) -> list[str]:
         if not piece:
             continue
         # Walk the and/but joints left to right; split only where the right side has a subject.
-        current, pos = [], 0
+        current: list[str] = []
+        pos = 0
         for m in _CLAUSE_SPLIT_RE.finditer(piece):
             right = piece[m.end() :].split()
             left = " ".join([*current, piece[pos : m.start()]]).split()
@@ -263,26 +267,29 @@ async def aatomic_fact_prf(
 Judge = Callable[[str], str | Awaitable[str]]
 """A model call: prompt in, completion text out (sync or async)."""
 
-_PLACEHOLDER_RE = re.compile(r"\{(fact|context|text)\}")
+TemplateSource = str | os.PathLike[str] | PromptTemplate
+"""A prompt template, or the path of its file."""
+
+
+def _template(source: TemplateSource, *required: str) -> PromptTemplate:
+    if isinstance(source, PromptTemplate):
+        return source.require(*required)
+    return read_template(source, *required)
 
 
 def load_prompt_template(path: str | os.PathLike[str], required: Iterable[str]) -> str:
-    """Read a prompt template and check it has every ``{placeholder}`` in ``required``."""
-    with open(path, encoding="utf-8") as fh:
-        template = fh.read()
-    missing = [p for p in required if "{" + p + "}" not in template]
-    if missing:
-        raise ValueError(f"prompt template {os.fspath(path)!r} lacks {missing}")
-    return template
+    """Read a prompt template and check it has every ``{placeholder}`` in ``required``
+    (:class:`memobench.errors.ConfigError`, a ``ValueError``, naming the file otherwise)."""
+    return read_template(path, *required).text
 
 
 def render_prompt(template: str, **values: str) -> str:
-    """Fill ``{fact}``/``{context}``/``{text}`` in one pass.
+    """Fill ``{fact}``/``{context}``/``{text}`` in one pass (``memobench._util.prompts``).
 
     Not ``str.format``: templates may contain literal JSON braces, and substituted values are
     never re-scanned (a fact containing "{context}" stays literal).
     """
-    return _PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+    return fill(template, dict(values))
 
 
 def _strip_fences(text: str) -> str:
@@ -308,31 +315,12 @@ def parse_support_verdict(text: str) -> bool | None:
                 return val
             if isinstance(val, str) and val.strip().lower() in {"yes", "true", "no", "false"}:
                 return val.strip().lower() in {"yes", "true"}
-    m = re.search(
+    word = re.search(
         r"\b(not supported|unsupported|supported|yes|true|no|false)\b", body, flags=re.IGNORECASE
     )
-    if m is None:
+    if word is None:
         return None
-    return m.group(1).lower() in {"supported", "yes", "true"}
-
-
-def _run_sync(result: str | Awaitable[str]) -> str:
-    if not inspect.isawaitable(result):
-        return result
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(_await(result))
-    close = getattr(result, "close", None)
-    if close:
-        close()
-    raise RuntimeError(
-        "async judge called synchronously inside a running event loop; use the a* API"
-    )
-
-
-async def _await(aw: Awaitable[str]) -> str:
-    return await aw
+    return word.group(1).lower() in {"supported", "yes", "true"}
 
 
 def _format_context(against: Sequence[str]) -> str:
@@ -347,9 +335,9 @@ class JudgeSupporter:
     callable (sync judge, or async judge outside an event loop) or via :meth:`asupports`.
     """
 
-    def __init__(self, judge: Judge, template_path: str | os.PathLike[str]) -> None:
+    def __init__(self, judge: Judge, template_path: TemplateSource) -> None:
         self.judge = judge
-        self.template = load_prompt_template(template_path, ("fact", "context"))
+        self.template = _template(template_path, "fact", "context").text
         self.unparsed = 0
         """How many replies could not be parsed (and were scored unsupported)."""
 
@@ -364,13 +352,10 @@ class JudgeSupporter:
         return verdict
 
     def __call__(self, fact: str, against: list[str]) -> bool:
-        return self._verdict(_run_sync(self.judge(self.prompt(fact, against))))
+        return self._verdict(resolve(self.judge(self.prompt(fact, against)), in_loop="raise"))
 
     async def asupports(self, fact: str, against: list[str]) -> bool:
-        reply = self.judge(self.prompt(fact, against))
-        if inspect.isawaitable(reply):
-            reply = await reply
-        return self._verdict(reply)
+        return self._verdict(await maybe_await(self.judge(self.prompt(fact, against))))
 
 
 def parse_fact_list(text: str) -> list[str]:
@@ -399,9 +384,7 @@ def _decomposed(reply: str, text: str) -> list[str]:
     return facts if facts else split_atomic_facts(text)
 
 
-def decompose_with_judge(
-    text: str, judge: Judge, *, template_path: str | os.PathLike[str]
-) -> list[str]:
+def decompose_with_judge(text: str, judge: Judge, *, template_path: TemplateSource) -> list[str]:
     """Atomic facts of ``text`` from an LLM (template placeholder ``{text}``).
 
     Falls back to :func:`split_atomic_facts` when the reply has no parseable fact list.
@@ -409,20 +392,19 @@ def decompose_with_judge(
     """
     if not text.strip():
         return []
-    template = load_prompt_template(template_path, ("text",))
-    return _decomposed(_run_sync(judge(render_prompt(template, text=text))), text)
+    template = _template(template_path, "text").text
+    reply = resolve(judge(render_prompt(template, text=text)), in_loop="raise")
+    return _decomposed(reply, text)
 
 
 async def adecompose_with_judge(
-    text: str, judge: Judge, *, template_path: str | os.PathLike[str]
+    text: str, judge: Judge, *, template_path: TemplateSource
 ) -> list[str]:
     """Async :func:`decompose_with_judge`."""
     if not text.strip():
         return []
-    template = load_prompt_template(template_path, ("text",))
-    reply = judge(render_prompt(template, text=text))
-    if inspect.isawaitable(reply):
-        reply = await reply
+    template = _template(template_path, "text").text
+    reply = await maybe_await(judge(render_prompt(template, text=text)))
     return _decomposed(reply, text)
 
 
@@ -448,7 +430,7 @@ class EmbeddingSupporter:
 
     def __init__(
         self,
-        embed: Callable[[list[str]], np.ndarray],
+        embed: Callable[[list[str]], np.ndarray | Sequence[Sequence[float]]],
         threshold: float = DEFAULT_SUPPORT_THRESHOLD,
     ) -> None:
         self.embed = embed

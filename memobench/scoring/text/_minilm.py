@@ -52,12 +52,15 @@ class _MiniLM:
         tok.no_padding()
         tok.no_truncation()
         self.tokenizer: tokenizers.Tokenizer = tok
-        self.cls_id = tok.token_to_id("[CLS]")
-        self.sep_id = tok.token_to_id("[SEP]")
+        cls_id, sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+        if cls_id is None or sep_id is None:
+            raise ValueError(f"MiniLM tokenizer {tokenizer_path.name} lacks [CLS]/[SEP]")
+        self.cls_id: int = cls_id
+        self.sep_id: int = sep_id
         self._lock = threading.Lock()
 
     def _encode(self, texts: Sequence[str], max_tokens: int) -> list[list[int]]:
-        ids = []
+        ids: list[list[int]] = []
         for enc in self.tokenizer.encode_batch([t.strip() for t in texts]):
             seq = enc.ids
             if len(seq) > max_tokens:  # keep [SEP] last, as HF truncation does

@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-Embed = Callable[[list[str]], np.ndarray]
+Embed = Callable[[list[str]], np.ndarray | Sequence[Sequence[float]]]
+"""Texts → an [n, d] array (or nested lists, as ``Embedder.embed`` returns)."""
 
 
 def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -46,8 +47,8 @@ def mm_relevance_many(
     ]
     out = [0.0] * len(generated_turns)
     if keep:
-        a = embed([generated_turns[i] for i in keep])
-        b = embed([image_captions[i] for i in keep])
+        a = np.asarray(embed([generated_turns[i] for i in keep]))
+        b = np.asarray(embed([image_captions[i] for i in keep]))
         for i, v in zip(keep, _cosines(a, b), strict=True):
             out[i] = float(v)
     return out
