@@ -227,18 +227,18 @@ def run(
     con.print(f"[bold]{title}[/]")
     if "qa" in results.tasks:
         con.print(qa_table(results.tasks["qa"]))
-    for name, task in results.tasks.items():
+    for name, result in results.tasks.items():
         if name != "qa":
             con.print(
                 f"[bold]{name}[/]: "
                 + ", ".join(
                     f"{k} {v.value:.4f}"
-                    for k, v in sorted(task.metrics.items())
+                    for k, v in sorted(result.metrics.items())
                     if v.value is not None
                 )
             )
-    for name, task in results.tasks.items():
-        _print_gaps(con, name, task.extra)
+    for name, result in results.tasks.items():
+        _print_gaps(con, name, result.extra)
     total = results.usage.get("total")
     if total is not None:
         cost = "unknown" if total.cost_usd is None else f"${total.cost_usd:.4f}"

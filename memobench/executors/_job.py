@@ -97,7 +97,7 @@ def balance(pending: dict[str, int], workers: int) -> list[Shard]:
         k = min(range(len(loads)), key=lambda j: (totals[j], j))
         loads[k].append(cid)
         totals[k] += n
-    shards = []
+    shards: list[Shard] = []
     for convs, total in zip(loads, totals, strict=True):
         if convs:
             ordered = tuple(sorted(convs, key=order.__getitem__))

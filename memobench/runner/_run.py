@@ -45,7 +45,7 @@ class Runner:
         self.config = config
         self.factory = resolve_agent(config.agent)
         self.agent_config = {**baseline_config(config.agent), **config.agent_config}
-        self.tasks = [task_registry.get(name)() for name in config.tasks]  # type: ignore[operator]
+        self.tasks = [task_registry.get(name)() for name in config.tasks]
         self.ds = dataset or load_dataset(
             config.dataset, data_path=config.data_path, dedupe=config.dedupe
         )
@@ -195,9 +195,11 @@ class Runner:
             for session in conv.sessions:
                 await ask_due(session.index)  # everything due before this session exists
                 with phase("ingest"):
-                    failed = await retry_ingest(
-                        lambda s=session: call(agent.ingest, s, now=s.date_time)
-                    )
+
+                    async def ingest(s: Any = session) -> Any:
+                        return await call(agent.ingest, s, now=s.date_time)
+
+                    failed = await retry_ingest(ingest)
                 progress.advance("ingest")
                 if failed is not None:
                     # The memory is incomplete from here on: every item still due is errored.

@@ -146,5 +146,5 @@ def _build(dirs: list[Path], base: Path) -> lb.Leaderboard:
     if per_dataset is not None:
         built = per_dataset(dirs, base_dir=base)
         (board,) = built.values()
-        return board  # type: ignore[no-any-return]
+        return board
     return lb.build_leaderboard(dirs, base_dir=base)

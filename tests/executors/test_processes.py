@@ -68,12 +68,14 @@ def test_killed_worker_loses_only_in_flight_items(tmp_path: Path, data_dir: str,
         t = threading.Thread(target=go)
         t.start()
         deadline = time.time() + 120
+
         def lines():
             return (
-                    (out / "answers.jsonl").read_text().splitlines()
-                    if (out / "answers.jsonl").exists()
-                    else []
-                )
+                (out / "answers.jsonl").read_text().splitlines()
+                if (out / "answers.jsonl").exists()
+                else []
+            )
+
         while len(lines()) < 6 and time.time() < deadline:
             time.sleep(0.05)
         victim = ex.procs[0]  # type: ignore[attr-defined]
