@@ -19,6 +19,7 @@ COMMANDS = {
     "generate": "memobench.cli.generate:generate",
     "judge": "memobench.cli.judge:judge",
     "view": "memobench.cli.view:view",
+    "sweep": "memobench.cli.sweep:sweep",
 }
 
 

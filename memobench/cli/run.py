@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ._common import console, data_path_option, fail
+from ._executor_options import executor_options
 
 if TYPE_CHECKING:
     from ..runner import RunEstimate
@@ -114,6 +115,7 @@ def _parse_option(values: tuple[str, ...]) -> dict[str, object]:
     help="Stop the run past N errored items (e.g. 5) or a fraction of the items (e.g. 0.1).",
 )
 @click.option("--wait", is_flag=True, help="If another process holds --out, wait for it.")
+@executor_options
 @click.option("-v", "--verbose", is_flag=True)
 def run(
     agent: str,
@@ -140,6 +142,9 @@ def run(
     item_timeout: float,
     max_errors: str | None,
     wait: bool,
+    executor: str,
+    workers: int | None,
+    ray_address: str | None,
     verbose: bool,
 ) -> None:
     """Run AGENT on a dataset; rerunning the same command resumes it without repeating calls."""
@@ -200,10 +205,19 @@ def run(
         except errors as exc:
             fail(str(exc), code=2)
         return
+    from ..executors import close_executor, make_executor, run_config
+
     try:
         runner = Runner(config)
         click.echo(f"run {runner.config_hash} → {runner.run_dir.path}", err=True)
-        results = runner.run()
+        if executor == "local":
+            results = runner.run()  # the plain loop: nothing to coordinate
+        else:
+            chosen = make_executor(executor, workers=workers, ray_address=ray_address)
+            try:
+                results = run_config(config, chosen, runner=runner)
+            finally:
+                close_executor(chosen)
     except errors as exc:
         fail(str(exc), code=2)
     con = console()
@@ -213,18 +227,18 @@ def run(
     con.print(f"[bold]{title}[/]")
     if "qa" in results.tasks:
         con.print(qa_table(results.tasks["qa"]))
-    for name, task in results.tasks.items():
+    for name, result in results.tasks.items():
         if name != "qa":
             con.print(
                 f"[bold]{name}[/]: "
                 + ", ".join(
                     f"{k} {v.value:.4f}"
-                    for k, v in sorted(task.metrics.items())
+                    for k, v in sorted(result.metrics.items())
                     if v.value is not None
                 )
             )
-    for name, task in results.tasks.items():
-        _print_gaps(con, name, task.extra)
+    for name, result in results.tasks.items():
+        _print_gaps(con, name, result.extra)
     total = results.usage.get("total")
     if total is not None:
         cost = "unknown" if total.cost_usd is None else f"${total.cost_usd:.4f}"

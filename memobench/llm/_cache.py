@@ -26,7 +26,44 @@ CREATE TABLE IF NOT EXISTS entries (
     hits INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS entries_model ON entries(model);
+CREATE TABLE IF NOT EXISTS claims (
+    key TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    since REAL NOT NULL
+);
 """
+
+#: A claim older than this is abandoned whoever holds it (longer than any item may take).
+CLAIM_TTL_S = 900.0
+
+
+def claims_enabled_by_env() -> bool:
+    """``MEMOBENCH_CACHE_CLAIMS=1`` (set for executor workers): claim a key before paying."""
+    return os.environ.get("MEMOBENCH_CACHE_CLAIMS", "").strip().lower() in {"1", "true", "yes"}
+
+
+def claim_owner() -> str:
+    """``host:pid``: who holds a claim (a dead pid on this host frees it at once)."""
+    import socket
+
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_gone(owner: str, since: float) -> bool:
+    import socket
+
+    if time.time() - since > CLAIM_TTL_S:
+        return True
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, ValueError):
+        return False
+    return False
 
 
 def cache_dir() -> Path:
@@ -123,10 +160,20 @@ class Cache:
                 )
         return out
 
-    def put(self, key: str, value: bytes, *, kind: str, model: str) -> None:
-        self.put_many([(key, value)], kind=kind, model=model)
+    def put(
+        self, key: str, value: bytes, *, kind: str, model: str, release: str | None = None
+    ) -> None:
+        """Store ``value``; ``release``: drop this owner's claim on ``key`` in the same commit."""
+        self.put_many([(key, value)], kind=kind, model=model, release=release)
 
-    def put_many(self, items: list[tuple[str, bytes]], *, kind: str, model: str) -> None:
+    def put_many(
+        self,
+        items: list[tuple[str, bytes]],
+        *,
+        kind: str,
+        model: str,
+        release: str | None = None,
+    ) -> None:
         now = time.time()
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
@@ -136,10 +183,50 @@ class Cache:
                 " VALUES (?, ?, ?, ?, ?, 0)",
                 [(k, kind, model, v, now) for k, v in items],
             )
+            if release is not None:
+                conn.executemany(
+                    "DELETE FROM claims WHERE key = ? AND owner = ?",
+                    [(k, release) for k, _ in items],
+                )
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+    def claim(self, key: str, owner: str) -> bool:
+        """Take the claim on ``key`` (True), unless another live owner holds it (False).
+
+        Processes sharing this cache claim a key before paying for it, so two workers never
+        pay twice for one prompt: the loser waits for the winner's entry. A claim whose owner
+        died (same host) or that is older than ``CLAIM_TTL_S`` is taken over.
+        """
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute("SELECT owner, since FROM claims WHERE key = ?", (key,)).fetchone()
+            if row is not None and row[0] != owner and not _owner_gone(row[0], row[1]):
+                conn.execute("COMMIT")
+                return False
+            conn.execute(
+                "INSERT OR REPLACE INTO claims(key, owner, since) VALUES (?, ?, ?)",
+                (key, owner, time.time()),
+            )
+            conn.execute("COMMIT")
+            return True
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def claimed(self, key: str) -> bool:
+        """Someone holds a live claim on ``key``."""
+        row = (
+            self._conn().execute("SELECT owner, since FROM claims WHERE key = ?", (key,)).fetchone()
+        )
+        return row is not None and not _owner_gone(row[0], row[1])
+
+    def release(self, key: str, owner: str) -> None:
+        """Drop ``owner``'s claim on ``key`` (its call failed: the next caller may pay)."""
+        self._conn().execute("DELETE FROM claims WHERE key = ? AND owner = ?", (key, owner))
 
     def stats(self) -> dict[str, Any]:
         """Entries, bytes on disk and hits, overall and per (kind, model)."""

@@ -8,7 +8,14 @@ import time
 import weakref
 from typing import Any
 
-from ._cache import Cache, cache_disabled_by_env, cache_key, default_cache
+from ._cache import (
+    Cache,
+    cache_disabled_by_env,
+    cache_key,
+    claim_owner,
+    claims_enabled_by_env,
+    default_cache,
+)
 from ._errors import LLMError, RetryableError
 from ._limits import endpoint_limits
 from ._metering import current_meter
@@ -145,12 +152,26 @@ class LLMClient:
                 # The call we waited on was cancelled, not us: look again, maybe lead.
         mine: asyncio.Future[Completion] = asyncio.get_running_loop().create_future()
         in_flight[flight] = mine
+        owner = claim_owner() if storing and claims_enabled_by_env() else None
+        claimed = False
         try:
+            if owner is not None:
+                # Another process sharing the cache may be paying for this prompt right now.
+                shared = await self._claim_or_wait(key, owner)
+                if shared is not None:
+                    mine.set_result(shared)
+                    return self._served(shared)
+                claimed = True
             completion, retries = await self._call_with_retries(prompt, config)
             if storing:
                 self._cache.put(
-                    key, completion.model_dump_json().encode(), kind="completion", model=self.spec
+                    key,
+                    completion.model_dump_json().encode(),
+                    kind="completion",
+                    model=self.spec,
+                    release=owner if claimed else None,
                 )
+                claimed = False
         except asyncio.CancelledError:
             mine.cancel()
             raise
@@ -162,8 +183,26 @@ class LLMClient:
             mine.set_result(completion)
         finally:
             in_flight.pop(flight, None)
+            if claimed and owner is not None:
+                self._cache.release(key, owner)
         self._meter(completion, retries=retries)
         return completion
+
+    async def _claim_or_wait(self, key: str, owner: str) -> Completion | None:
+        """None once this process holds the claim on ``key``; else the claimer's completion."""
+        assert self._cache is not None
+        while not self._cache.claim(key, owner):
+            while self._cache.claimed(key):
+                await asyncio.sleep(0.02)
+            hit = self._cache.get(key)
+            if hit is not None:
+                return Completion.model_validate_json(hit)
+            # The claimer failed or died without an entry: claim it ourselves.
+        hit = self._cache.get(key)  # stored between our lookup and our claim
+        if hit is not None:
+            self._cache.release(key, owner)
+            return Completion.model_validate_json(hit)
+        return None
 
     def _served(self, completion: Completion) -> Completion:
         """A completion this call did not pay for (cache hit or shared in-flight call)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from .._util.hashing import short_hash
 from .._util.provenance import collect_provenance
 from ..agents import AgentContext, resolve_agent
 from ..data import Conversation
-from ..datasets import load_dataset
+from ..datasets import LoadedDataset, load_dataset
 from ..errors import RunDirError
 from ..llm import Meter, phase, use_meter
 from ..progress import make_reporter
@@ -39,12 +40,15 @@ class RunConflictError(RunDirError):
 class Runner:
     """Runs one configuration end to end."""
 
-    def __init__(self, config: RunConfig) -> None:
+    def __init__(self, config: RunConfig, *, dataset: LoadedDataset | None = None) -> None:
+        """``dataset``: the loaded dataset, when the caller has it already (a worker's shard)."""
         self.config = config
         self.factory = resolve_agent(config.agent)
         self.agent_config = {**baseline_config(config.agent), **config.agent_config}
-        self.tasks = [task_registry.get(name)() for name in config.tasks]  # type: ignore[operator]
-        self.ds = load_dataset(config.dataset, data_path=config.data_path, dedupe=config.dedupe)
+        self.tasks = [task_registry.get(name)() for name in config.tasks]
+        self.ds = dataset or load_dataset(
+            config.dataset, data_path=config.data_path, dedupe=config.dedupe
+        )
         convs = self.ds.conversations
         if config.conversations:
             wanted = set(config.conversations)
@@ -61,6 +65,8 @@ class Runner:
             f"{_slug(self.ds.name)}__{_slug(config.agent)}__{_slug(config.model)}__{self.config_hash}"
         )
         self.run_dir = RunDir(Path(out))
+        self.sink: Callable[[AnswerRecord], None] = self.run_dir.append_answer
+        """Where each finished record goes (the answer log; an executor's worker streams it)."""
         self.meter = Meter()
         self._done = 0
         self._total = 0
@@ -79,7 +85,8 @@ class Runner:
             **self.config.task_options.get(task.name, {}),
         }
 
-    def _prepare_dir(self) -> None:
+    def prepare_dir(self) -> None:
+        """Refuse a directory holding another config; write the header of a new run."""
         identity = self.run_dir.header_identity()
         if identity is not None and identity[1] != self.config_hash:
             raise RunConflictError(
@@ -188,9 +195,11 @@ class Runner:
             for session in conv.sessions:
                 await ask_due(session.index)  # everything due before this session exists
                 with phase("ingest"):
-                    failed = await retry_ingest(
-                        lambda s=session: call(agent.ingest, s, now=s.date_time)
-                    )
+
+                    async def ingest(s: Any = session) -> Any:
+                        return await call(agent.ingest, s, now=s.date_time)
+
+                    failed = await retry_ingest(ingest)
                 progress.advance("ingest")
                 if failed is not None:
                     # The memory is incomplete from here on: every item still due is errored.
@@ -207,7 +216,7 @@ class Runner:
                 await call(close)
 
     def _record(self, record: AnswerRecord, progress: Any) -> None:
-        self.run_dir.append_answer(record)
+        self.sink(record)
         self._done += 1
         progress.advance("answer", error=record.error is not None)
         if record.error is not None:
@@ -230,24 +239,55 @@ class Runner:
     async def ask_all(self) -> None:
         """Ingest and ask every item not answered yet, streaming answers to the run dir."""
         with RunLock(self.run_dir.path, wait=self.config.wait):
-            await self._ask_all_locked()
+            self.prepare_dir()
+            try:
+                await self.ask_conversations(self.conversations, set(self.run_dir.done()))
+            finally:
+                self.run_dir.close()
+                self.run_dir.append_usage(self.meter)
 
-    async def _ask_all_locked(self) -> None:
-        self._prepare_dir()
-        done = set(self.run_dir.done())
-        self._total = sum(
+    def count_items(self, conversations: Sequence[Conversation]) -> int:
+        """Items this configuration asks of ``conversations``."""
+        return sum(
             len(task.items(c, limit=self.config.limit, options=self.task_options(task)))
-            for c in self.conversations
+            for c in conversations
             for task in self.tasks
         )
-        self._done = len(done)
+
+    def pending(self, done: set[tuple[str, str]]) -> dict[str, int]:
+        """Items still to ask, per conversation id (only conversations with any)."""
+        out: dict[str, int] = {}
+        for conv in self.conversations:
+            n = sum(
+                1
+                for task in self.tasks
+                for item in task.items(
+                    conv, limit=self.config.limit, options=self.task_options(task)
+                )
+                if (task.name, item_id_of(item)) not in done
+            )
+            if n:
+                out[conv.sample_id] = n
+        return out
+
+    async def ask_conversations(
+        self, conversations: Sequence[Conversation], done: set[tuple[str, str]]
+    ) -> None:
+        """Ask every item of ``conversations`` not in ``done``; each record goes to ``sink``.
+
+        The caller holds the run directory (its lock and header): the local run, or the
+        coordinator of an executor whose workers each call this on their shard.
+        """
+        self._total = self.count_items(conversations)
+        keys: set[tuple[str, str]] = set().union(*(self._keys(c) for c in conversations))
+        self._done = len(done & keys)
         self.errors.total = self._total
         item_sem = asyncio.Semaphore(max(1, self.config.concurrency))
         conv_sem = asyncio.Semaphore(max(1, self.config.concurrency))
         progress = make_reporter(
             self.config.progress, cost=lambda: self.meter.report().total.cost_usd
         )
-        progress.start("ingest", sum(len(c.sessions) for c in self.conversations))
+        progress.start("ingest", sum(len(c.sessions) for c in conversations))
         progress.start("answer", self._total, done=self._done)
 
         async def guarded(conv: Conversation) -> None:
@@ -256,11 +296,16 @@ class Runner:
 
         try:
             with use_meter(self.meter):
-                await asyncio.gather(*(guarded(c) for c in self.conversations))
+                await asyncio.gather(*(guarded(c) for c in conversations))
         finally:
-            self.run_dir.close()
-            self.run_dir.append_usage(self.meter)
             progress.close()
+
+    def _keys(self, conv: Conversation) -> set[tuple[str, str]]:
+        return {
+            (task.name, item_id_of(item))
+            for task in self.tasks
+            for item in task.items(conv, limit=self.config.limit, options=self.task_options(task))
+        }
 
     def run(self) -> RunResults:
         return asyncio.run(self.run_async())
