@@ -5,10 +5,25 @@ package never imports a vendor SDK: each adapter imports its SDK when it is buil
 which extra to install when it is missing.
 """
 
+from ._amem import AMemAgent
 from ._common import AnswerWith, Perspective, turn_text
+from ._langmem import LangMemAgent, SourcedMemory
 from ._mem0 import Mem0Agent
 
 # Registry entries are the classes, as for the baselines.
 mem0 = Mem0Agent
+a_mem = AMemAgent
+langmem = LangMemAgent
 
-__all__ = ["AnswerWith", "Mem0Agent", "Perspective", "mem0", "turn_text"]
+__all__ = [
+    "AMemAgent",
+    "AnswerWith",
+    "LangMemAgent",
+    "Mem0Agent",
+    "Perspective",
+    "SourcedMemory",
+    "a_mem",
+    "langmem",
+    "mem0",
+    "turn_text",
+]
