@@ -22,17 +22,16 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from ..agents import AgentContext, Answer, Question, RetrievedItem
-from ..baselines import read
 from ..data import Session, Turn
 from ..errors import ConfigError
 from . import _langmem_ids
 from ._common import (
     Perspective,
     View,
+    answer_by_reader,
     batches,
     check_choice,
     fresh_state_dir,
-    reader_prompt,
     require,
     turn_text,
     views,
@@ -151,13 +150,8 @@ class LangMemAgent:
                     ("memories", view.user_id), query=question.raw_text, limit=self.top_k
                 )
                 found.extend(self._item(h) for h in hits)
-            items = tuple(sorted(found, key=lambda i: -(i.score or 0.0)))
-            text = await read(self.context, reader_prompt(items, question))
-        return Answer(
-            text=text,
-            retrieved=items,
-            extra={"answered_by": "memobench-reader", "served": dict(self.lease.served)},
-        )
+            items = sorted(found, key=lambda i: -(i.score or 0.0))
+            return await answer_by_reader(self.context, self.lease, items, question)
 
     def close(self) -> None:
         self.lease.close()

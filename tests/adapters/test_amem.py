@@ -6,22 +6,20 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-from _subset import write_subset
+from _subset import RecordingReader, load_subset, run_on
 
-from memobench.testing import FakeOpenAIServer, FakeRequest
+from memobench.testing import FakeOpenAIServer
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("agentic_memory") is None,
     reason="the a-mem extra is not installed: pip install 'memobench[amem]'",
 )
-
-from memobench.runner import RunConfig, Runner  # noqa: E402
 
 CONVS = ("conv-26", "conv-30")
 SPEAKERS = {"conv-26": {"Caroline", "Melanie"}, "conv-30": {"Jon", "Gina"}}
@@ -30,15 +28,14 @@ NEIGHBOUR = re.compile(r"memory_id:(D\d+:\d+)\ttalk start time:(\d+)")
 WORD = re.compile(r"[A-Za-z]{5,}")
 
 
-class AMemFake:
+class AMemFake(RecordingReader):
     """Plays A-Mem's analysis (keywords from the note) and evolution (strengthen a link to the
     first neighbour), and the reader."""
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()
+        super().__init__()
         self.analyses: list[str] = []
         self.evolutions: list[str] = []
-        self.readings: list[str] = []
 
     def schema(self, body: dict[str, Any]) -> dict[str, Any]:
         prompt = body["messages"][-1]["content"]
@@ -60,45 +57,25 @@ class AMemFake:
             "tags_to_update": ["chat"],
         }
 
-    def __call__(self, req: FakeRequest) -> str:
-        with self.lock:
-            self.readings.append(req.prompt)
-        return "7 May 2023"
-
-
-def _run(srv: FakeOpenAIServer, dataset: Path, out: Path, **agent: object) -> Any:
-    return Runner(
-        RunConfig(
-            agent="a-mem",
-            agent_config=dict(agent),
-            model="openai:fake-model",
-            base_url=srv.base_url,
-            dataset=str(dataset),
-            conversations=CONVS,
-            limit=3,
-            out=out,
-            concurrency=4,
-        )
-    ).run()
-
 
 def test_amem_runs_end_to_end_metered_recalled_isolated_and_free_on_rerun(
     tmp_path: Path, locomo_path: Path
 ) -> None:
-    from memobench.datasets import load_dataset
-
-    subset = write_subset(locomo_path, tmp_path / "subset.json", CONVS, sessions=2)
-    convs = {c.sample_id: c for c in load_dataset(subset).conversations}
+    subset, convs = load_subset(locomo_path, tmp_path, CONVS, sessions=1)
     turns = {cid: [t for s in c.sessions for t in s.turns] for cid, c in convs.items()}
     fake = AMemFake()
+    env = {k: os.environ.get(k) for k in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
     with FakeOpenAIServer(reply=fake, schema_replies={"response": fake.schema}) as srv:
-        res = _run(srv, subset, tmp_path / "run1")
+        res = run_on("a-mem", srv.base_url, subset, tmp_path / "run1", CONVS)
         # One note per turn: an analysis call each, an evolution call each but the first.
         n_notes = sum(len(t) for t in turns.values())
         assert len(fake.analyses) == n_notes
         assert len(fake.evolutions) == n_notes - len(CONVS)
         assert res.usage["ingest"].calls == 2 * n_notes - len(CONVS)
         assert res.usage["answer"].calls == 6 == len(fake.readings)
+
+        # A-Mem's client was pointed at the gateway per instance: the environment is untouched.
+        assert {k: os.environ.get(k) for k in env} == env
 
         # The session time reaches A-Mem natively (its evolution prompt's "talk start time")
         # and in the text of every note.
@@ -130,7 +107,7 @@ def test_amem_runs_end_to_end_metered_recalled_isolated_and_free_on_rerun(
 
         # A rerun into a fresh run directory is served entirely from the cache.
         before = srv.stats.requests
-        again = _run(srv, subset, tmp_path / "run2")
+        again = run_on("a-mem", srv.base_url, subset, tmp_path / "run2", CONVS)
         assert srv.stats.requests == before
         assert again.usage["total"].calls == 0
         assert again.usage["ingest"].cache_hits == 2 * n_notes - len(CONVS)

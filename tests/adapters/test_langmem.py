@@ -7,21 +7,18 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-from _subset import write_subset
+from _subset import RecordingReader, load_subset, run_on
 
-from memobench.testing import FakeOpenAIServer, FakeRequest
+from memobench.testing import FakeOpenAIServer
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("langmem") is None,
     reason="the langmem extra is not installed: pip install 'memobench[langmem]'",
 )
-
-from memobench.runner import RunConfig, Runner  # noqa: E402
 
 CONVS = ("conv-26", "conv-30")
 SPEAKERS = {"conv-26": {"Caroline", "Melanie"}, "conv-30": {"Jon", "Gina"}}
@@ -31,14 +28,13 @@ TAG = re.compile(r"\[(D\d+:\d+)\]")
 HUMAN = re.compile(r"=+ Human Message =+\s+\[[^\]]*\] \[D\d+:\d+\] (\w+):")
 
 
-class LangMemFake:
+class LangMemFake(RecordingReader):
     """Calls LangMem's ``SourcedMemory`` tool: one memory per call, the new messages' lines
     with their turn ids (plus one made-up id, which the adapter must drop); and the reader."""
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()
+        super().__init__()
         self.extractions: list[dict[str, Any]] = []
-        self.readings: list[str] = []
 
     def memory(self, body: dict[str, Any]) -> dict[str, Any]:
         prompt = "\n".join(str(m.get("content") or "") for m in body["messages"])
@@ -48,41 +44,15 @@ class LangMemFake:
         lines = [line.strip() for line in new.splitlines() if TAG.search(line)]
         return {"content": " ".join(lines), "source_ids": [*TAG.findall(new), "D99:1"]}
 
-    def __call__(self, req: FakeRequest) -> str:
-        with self.lock:
-            self.readings.append(req.prompt)
-        return "7 May 2023"
-
-
-def _run(
-    srv: FakeOpenAIServer, dataset: Path, out: Path, convs: tuple[str, ...] = CONVS, **agent: object
-) -> Any:
-    return Runner(
-        RunConfig(
-            agent="langmem",
-            agent_config=dict(agent),
-            model="openai:fake-model",
-            base_url=srv.base_url,
-            dataset=str(dataset),
-            conversations=convs,
-            limit=3,
-            out=out,
-            concurrency=4,
-        )
-    ).run()
-
 
 def test_langmem_runs_end_to_end_metered_recalled_isolated_and_free_on_rerun(
     tmp_path: Path, locomo_path: Path
 ) -> None:
-    from memobench.datasets import load_dataset
-
-    subset = write_subset(locomo_path, tmp_path / "subset.json", CONVS, sessions=3)
-    convs = {c.sample_id: c for c in load_dataset(subset).conversations}
+    subset, convs = load_subset(locomo_path, tmp_path, CONVS, sessions=3)
     n_sessions = sum(len(c.sessions) for c in convs.values())
     fake = LangMemFake()
     with FakeOpenAIServer(reply=fake, schema_replies={"SourcedMemory": fake.memory}) as srv:
-        res = _run(srv, subset, tmp_path / "run1")
+        res = run_on("langmem", srv.base_url, subset, tmp_path / "run1", CONVS)
         # One extraction call per session (batch_size 0), metered under ingest.
         assert len(fake.extractions) == n_sessions
         assert res.usage["ingest"].calls == n_sessions
@@ -125,7 +95,7 @@ def test_langmem_runs_end_to_end_metered_recalled_isolated_and_free_on_rerun(
 
         # A rerun is served entirely from the cache (LangMem's random ids are seeded).
         before = srv.stats.requests
-        again = _run(srv, subset, tmp_path / "run2")
+        again = run_on("langmem", srv.base_url, subset, tmp_path / "run2", CONVS)
         assert srv.stats.requests == before
         assert again.usage["total"].calls == 0
         assert again.usage["ingest"].cache_hits == n_sessions
@@ -135,10 +105,12 @@ def test_langmem_runs_end_to_end_metered_recalled_isolated_and_free_on_rerun(
 def test_langmem_dual_perspective_ingests_once_per_speaker(
     tmp_path: Path, locomo_path: Path
 ) -> None:
-    subset = write_subset(locomo_path, tmp_path / "subset.json", ("conv-30",), sessions=2)
+    subset, _ = load_subset(locomo_path, tmp_path, ("conv-30",), sessions=2)
     fake = LangMemFake()
     with FakeOpenAIServer(reply=fake, schema_replies={"SourcedMemory": fake.memory}) as srv:
-        res = _run(srv, subset, tmp_path / "run", convs=("conv-30",), perspective="both")
+        res = run_on(
+            "langmem", srv.base_url, subset, tmp_path / "run", ("conv-30",), perspective="both"
+        )
     assert len(fake.extractions) == 4 == res.usage["ingest"].calls
     assert res.spec.agent.config["perspective"] == "both"
     # Mirrored roles: in one namespace Jon's turns are the user's, in the other Gina's.
