@@ -11,11 +11,15 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from ..agents import AgentContext, Question, RetrievedItem
+from ..agents import AgentContext, Answer, Question, RetrievedItem
+from ..baselines import read
 from ..data import Session, Turn
 from ..errors import ConfigError, PluginError
+
+if TYPE_CHECKING:
+    from ..gateway import GatewayLease
 
 Perspective = Literal["single", "both"]
 AnswerWith = Literal["reader", "system"]
@@ -89,3 +93,19 @@ def batches(session: Session, size: int) -> list[list[Turn]]:
 
 def reader_prompt(items: Sequence[RetrievedItem], question: Question) -> str:
     return "\n".join(i.text for i in items) + "\n\n" + question.instruction
+
+
+async def answer_by_reader(
+    context: AgentContext,
+    lease: GatewayLease,
+    items: Sequence[RetrievedItem],
+    question: Question,
+) -> Answer:
+    """The equal-reader answer: the system's retrieved items, then the task's instruction, to
+    memobench's reader; the answer records which model served the lease's calls."""
+    text = await read(context, reader_prompt(items, question))
+    return Answer(
+        text=text,
+        retrieved=tuple(items),
+        extra={"answered_by": "memobench-reader", "served": dict(lease.served)},
+    )

@@ -19,16 +19,15 @@ from datetime import datetime
 from typing import Any
 
 from ..agents import AgentContext, Answer, Question, RetrievedItem
-from ..baselines import read
 from ..data import Session
 from ..errors import ConfigError
 from ._common import (
     Perspective,
     View,
+    answer_by_reader,
     batches,
     check_choice,
     fresh_state_dir,
-    reader_prompt,
     require,
     turn_text,
     views,
@@ -176,13 +175,8 @@ class Mem0Agent:
 
     async def answer(self, question: Question, *, now: datetime) -> Answer:
         with self.lease.bound():
-            items = tuple(await self.lease.run_sync(self._search, question.raw_text))
-            text = await read(self.context, reader_prompt(items, question))
-        return Answer(
-            text=text,
-            retrieved=items,
-            extra={"answered_by": "memobench-reader", "served": dict(self.lease.served)},
-        )
+            items = await self.lease.run_sync(self._search, question.raw_text)
+            return await answer_by_reader(self.context, self.lease, items, question)
 
     def close(self) -> None:
         with self._lock:

@@ -8,7 +8,6 @@ process exit (``atexit``) or by ``shutdown_gateway``.
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import itertools
 import logging
@@ -17,6 +16,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .._util.http_thread import LoopThreadServer, ServerStartError
 from ..errors import LLMError
 from ._lease import GatewayLease
 from ._route import ContextRouter, auto_router
@@ -33,43 +33,24 @@ from ._wire import (
 log = logging.getLogger("memobench.gateway")
 
 
-class Gateway:
+class Gateway(LoopThreadServer):
     """See module docstring. ``leases`` maps each live key to its lease."""
 
+    thread_name = "memobench-gateway"
+    client_max_size = 64 * 1024 * 1024
+
     def __init__(self) -> None:
-        self.port = 0
+        super().__init__()
         self.leases: dict[str, GatewayLease] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._runner: Any = None
-        self._thread: threading.Thread | None = None
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
 
     def start(self) -> Gateway:
-        self._thread = threading.Thread(target=self._serve, name="memobench-gateway", daemon=True)
-        self._thread.start()
-        self._ready.wait(30)
-        if self._error is not None or self._loop is None:
-            raise LLMError(f"the memobench gateway failed to start: {self._error}")
-        return self
-
-    def stop(self) -> None:
-        loop, self._loop = self._loop, None
-        if loop is None:
-            return
-        fut = asyncio.run_coroutine_threadsafe(self._runner.cleanup(), loop)
         try:
-            fut.result(10)
-        finally:
-            loop.call_soon_threadsafe(loop.stop)
-            if self._thread is not None:
-                self._thread.join(10)
+            self.start_thread()
+        except ServerStartError as exc:
+            raise LLMError(f"the memobench gateway failed to start: {exc.__cause__}") from exc
+        return self
 
     def lease(self, **fields: Any) -> GatewayLease:
         key = f"mb-gw-{secrets.token_hex(16)}"
@@ -84,32 +65,10 @@ class Gateway:
 
     # -- serving ---------------------------------------------------------------------------
 
-    def _serve(self) -> None:
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(self._startup())
-        except BaseException as exc:
-            self._error = exc
-            self._ready.set()
-            return
-        self._loop = loop
-        self._ready.set()
-        loop.run_forever()
-        loop.close()
-
-    async def _startup(self) -> None:
-        from aiohttp import web
-
-        app = web.Application(client_max_size=64 * 1024 * 1024)
+    def routes(self, app: Any) -> None:
         app.router.add_get("/v1/models", self._models)
         app.router.add_post("/v1/chat/completions", self._chat)
         app.router.add_post("/v1/embeddings", self._embeddings)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
 
     def _lease_of(self, request: Any) -> GatewayLease | None:
         auth = request.headers.get("Authorization", "")

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .._util.http_thread import LoopThreadServer
 from ._structured import Override, bow_embedding, pick_tool, schema_of, scripted, tool_call_message
 
 FaultKind = Literal["429", "500", "503", "slow", "malformed", "drop"]
@@ -98,8 +99,13 @@ def fake_embedding(text: str, dim: int = 8) -> list[float]:
     return [v / norm for v in vec]
 
 
-class FakeOpenAIServer:
+class FakeOpenAIServer(LoopThreadServer):
     """See module docstring. Thread-safe counters in ``stats``; ``reset()`` clears them."""
+
+    thread_name = "fake-openai"
+    start_timeout_s = 10.0
+    shutdown_timeout_s = 0.5
+    backlog = 1024
 
     def __init__(
         self,
@@ -119,6 +125,7 @@ class FakeOpenAIServer:
         from the request or ``embedding_dim``. ``schema_replies``: per schema or tool name, a
         dict (or a function of the request body) merged onto the minimal valid instance that
         answers a ``json_schema`` request or a tool call."""
+        super().__init__(port)
         self._reply_queue: deque[str] | None = None
         if isinstance(reply, str):
             self._reply_fn: Reply = lambda _req, _r=reply: _r
@@ -131,7 +138,6 @@ class FakeOpenAIServer:
         self.faults = list(faults or [])
         self._remaining = [f.times for f in self.faults]
         self._rng = random.Random(seed)
-        self.port = port
         self.models = models
         self.expected_api_key = expected_api_key
         self.embedding_dim = embedding_dim
@@ -139,38 +145,16 @@ class FakeOpenAIServer:
         self.schema_replies = dict(schema_replies or {})
         self.stats = ServerStats()
         self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: Any = None
-        self._ready = threading.Event()
         self._fast_loop = False
-        self._startup_error: BaseException | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
-
     def start(self) -> FakeOpenAIServer:
-        self._thread = threading.Thread(target=self._run, name="fake-openai", daemon=True)
-        self._thread.start()
-        self._ready.wait(10)
-        if self._startup_error is not None:
-            raise RuntimeError("fake OpenAI server failed to start") from self._startup_error
-        return self
-
-    def stop(self) -> None:
-        loop, self._loop = self._loop, None
-        if loop is None:
-            return
-        fut = asyncio.run_coroutine_threadsafe(self._shutdown(), loop)
         try:
-            fut.result(10)
-        finally:
-            loop.call_soon_threadsafe(loop.stop)
-            if self._thread is not None:
-                self._thread.join(10)
+            self.start_thread()
+        except RuntimeError as exc:
+            raise RuntimeError("fake OpenAI server failed to start") from exc.__cause__
+        return self
 
     def __enter__(self) -> FakeOpenAIServer:
         return self.start()
@@ -198,39 +182,14 @@ class FakeOpenAIServer:
             else:
                 self._reply_fn = reply
 
-    def _run(self) -> None:
-        loop = _new_loop(self._fast_loop)
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(self._startup())
-        except BaseException as exc:
-            self._startup_error = exc
-            self._ready.set()
-            return
-        self._loop = loop
-        self._ready.set()
-        loop.run_forever()
-        loop.close()
+    def new_loop(self) -> asyncio.AbstractEventLoop:
+        return _new_loop(self._fast_loop)
 
-    async def _startup(self) -> None:
-        from aiohttp import web
-
-        app = web.Application()
+    def routes(self, app: Any) -> None:
         app.router.add_get("/v1/models", self._models)
         app.router.add_post("/v1/chat/completions", self._handle)
         app.router.add_post("/v1/completions", self._handle)
         app.router.add_post("/v1/embeddings", self._handle)
-        self._runner = web.AppRunner(
-            app, access_log=None, handle_signals=False, shutdown_timeout=0.5
-        )
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port, backlog=1024)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
-
-    async def _shutdown(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     # -- request handling ----------------------------------------------------------------------
 
