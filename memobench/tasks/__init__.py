@@ -16,6 +16,7 @@ from ._event_summary import (
     window_sessions,
 )
 from ._prompts import PromptTemplate, TaskSpec, load_task_spec
+from ._qa_datasets import label_table, lme_retrieval
 from ._qa_protocol import PROTOCOLS, RenderedQuestion, map_cat5_reply, render_question
 from ._qa_task import QATask, call, qa_task
 from ._task import Task
@@ -52,6 +53,8 @@ __all__ = [
     "event_summary_task",
     "incremental_prompt",
     "is_none_reply",
+    "label_table",
+    "lme_retrieval",
     "load_task_spec",
     "map_cat5_reply",
     "prior_session",
