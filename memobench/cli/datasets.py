@@ -60,7 +60,15 @@ def download(name: str, dest: str | None, url: str | None) -> None:
         path = download_dataset(manifest, dest_dir=dest, url=url)
     except OSError as exc:  # network or disk: not a memobench error, still the user's to fix
         fail(str(exc))
-    click.echo(f"{name}: {path} (sha256 {manifest.sha256[:12]}… verified)")
+    if manifest.sha256:
+        click.echo(f"{name}: {path} (sha256 {manifest.sha256[:12]}… verified)")
+    else:  # pinned part by part (git blob ids); the folder digest was not known
+        from ..datasets import dataset_digest
+
+        click.echo(
+            f"{name}: {path} ({len(manifest.git_blobs)} git blobs verified; "
+            f"folder sha256 {dataset_digest(path)})"
+        )
 
 
 @datasets.command()

@@ -10,7 +10,13 @@ import click
 from ._common import data_path_option, fail
 from ._lazy import UserErrorGroup
 
-_MODES = click.Choice(["lenient", "strict"])
+# LoCoMo's J prompts, and the official judges of the datasets beyond LoCoMo (issue 12).
+_MODES = click.Choice(["lenient", "strict", "longmemeval", "beam", "locomo-plus"])
+_OFFICIAL_HELP = (
+    "Reproduce an upstream judge behaviour for parity (repeatable): official_substring "
+    "(longmemeval), official_unfilled_question / official_int_truncation (beam), "
+    "official_parse (locomo-plus). Default: corrected."
+)
 
 
 @click.group(cls=UserErrorGroup)
@@ -34,6 +40,7 @@ def judge() -> None:
     default=None,
     help="Truncate predictions to N words before judging.",
 )
+@click.option("--official", multiple=True, help=_OFFICIAL_HELP)
 @data_path_option
 def run_cmd(
     run_dir: str,
@@ -41,11 +48,17 @@ def run_cmd(
     judge_model: str,
     k: int,
     max_answer_words: int | None,
+    official: tuple[str, ...],
     data_path: str | None,
 ) -> None:
     """Add judge_<mode> scores to RUN_DIR (no agent calls; judge calls are cached)."""
-    from ..judge import add_judged_scores, judge_score_key
+    from ..judge import DATASET_JUDGES, add_judged_scores, judge_score_key
 
+    if mode in DATASET_JUDGES:
+        _dataset_judge(run_dir, mode, judge_model, official, data_path)
+        return
+    if official:
+        fail("--official applies to the dataset judges (longmemeval, beam, locomo-plus)")
     try:
         res = add_judged_scores(
             Path(run_dir),
@@ -104,7 +117,7 @@ def calibrate_cmd(
     out: str | None,
 ) -> None:
     """Grade a deterministic decoy set: TPR, FPR per judge, acceptance per decoy kind, kappa."""
-    from ..judge import Judge, build_decoys, calibrate
+    from ..judge import build_decoys, calibrate, make_judge
     from ._common import load_dataset_or_fail
 
     if len(models) not in (1, len(modes)):
@@ -112,7 +125,10 @@ def calibrate_cmd(
     specs = models * len(modes) if len(models) == 1 else models
     ds = load_dataset_or_fail(dataset_name, data_path)
     decoys = build_decoys(ds.conversations, n=n, seed=seed)
-    judges = [Judge(m, s, k=k) for m, s in zip(modes, specs, strict=True)]
+    try:
+        judges = [make_judge(m, s, k=k) for m, s in zip(modes, specs, strict=True)]
+    except ValueError as exc:
+        fail(str(exc))
     report = calibrate(judges, decoys, dataset=ds.name, dataset_sha256=ds.sha256, seed=seed)
     for cal in report.judges:
         kinds = ", ".join(
@@ -129,6 +145,32 @@ def calibrate_cmd(
             json.dumps(report.model_dump(mode="json"), indent=2) + "\n", encoding="utf-8"
         )
         click.echo(f"wrote {out}")
+
+
+def _dataset_judge(
+    run_dir: str, mode: str, judge_model: str, official: tuple[str, ...], data_path: str | None
+) -> None:
+    from ..judge import add_dataset_judged_scores, dataset_key
+
+    try:
+        res = add_dataset_judged_scores(
+            Path(run_dir),
+            dataset=mode,
+            judge_model=judge_model,
+            official=official,
+            data_path=data_path,
+        )
+    except (FileNotFoundError, ValueError) as exc:
+        fail(str(exc))
+    key = dataset_key(mode, official)
+    info = res.tasks["qa"].extra["judges"][key]
+    click.echo(
+        f"{key}: judged {info['n_judged']}, judge errors {info['n_errors']}, "
+        f"prompt sha256 {info['prompt_sha256'][:12]}, official options "
+        f"{', '.join(info['official_options']) or 'none (corrected)'}"
+    )
+    for name, value in info["dataset_scores"].items():
+        click.echo(f"  {name}: {'n/a' if value is None else f'{value:.4f}'}")
 
 
 def _f(x: float | None) -> str:

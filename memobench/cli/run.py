@@ -152,6 +152,7 @@ def run(
     from ..registry import RegistryError
     from ..results import qa_table
     from ..runner import DEFAULT_MODEL, RunConfig, RunConflictError, Runner, estimate_run
+    from ..tasks import label_table
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
     agent_config = _parse_option(agent_options)
@@ -227,6 +228,8 @@ def run(
     con.print(f"[bold]{title}[/]")
     if "qa" in results.tasks:
         con.print(qa_table(results.tasks["qa"]))
+        if (by_type := label_table(results.tasks["qa"])) is not None:  # issue 12: dataset types
+            con.print(by_type)
     for name, result in results.tasks.items():
         if name != "qa":
             con.print(

@@ -25,7 +25,14 @@ from ._locomo import DATE_FORMAT, clean_evidence, parse_date_time, read_locomo_j
 from ._manifest import DatasetManifest, ExpectedCounts, builtin_manifest, read_manifest
 from ._quality import QualityReport, approx_tokens, quality_report
 from ._report import QUIRK_ACTIONS, LoadReport, Quirk
-from ._resolve import ENV_DATA_DIR, cache_data_dir, download_dataset, find_dataset_file
+from ._resolve import (
+    ENV_DATA_DIR,
+    cache_data_dir,
+    dataset_digest,
+    download_dataset,
+    find_dataset_file,
+    git_blob_id,
+)
 from ._stats import conversation_stats
 
 
@@ -52,6 +59,16 @@ def longmemeval_oracle() -> DatasetManifest:
 def beam_100k() -> DatasetManifest:
     """BEAM, the 100K bucket (20 chats, 400 probing questions)."""
     return builtin_manifest("beam-100k")
+
+
+def beam_500k() -> DatasetManifest:
+    """BEAM, the 500K bucket (35 chats; by pinned URL, no local copy)."""
+    return builtin_manifest("beam-500k")
+
+
+def beam_1m() -> DatasetManifest:
+    """BEAM, the 1M bucket (35 chats; by pinned URL, parts checked by git blob id)."""
+    return builtin_manifest("beam-1m")
 
 
 def locomo_plus() -> DatasetManifest:
@@ -84,18 +101,22 @@ __all__ = [
     "Quirk",
     "apply_errata",
     "approx_tokens",
+    "beam_1m",
     "beam_100k",
+    "beam_500k",
     "beam_format",
     "builtin_manifest",
     "cache_data_dir",
     "check_expected",
     "clean_evidence",
     "conversation_stats",
+    "dataset_digest",
     "dedupe_qa",
     "download_dataset",
     "errata_report",
     "find_dataset_file",
     "get_format",
+    "git_blob_id",
     "load_dataset",
     "load_errata",
     "locomo10",

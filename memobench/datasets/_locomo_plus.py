@@ -164,4 +164,14 @@ def read_locomo_plus(path: Path) -> tuple[list[Conversation], LoadReport]:
 def read_locomo_plus_unified(path: Path) -> tuple[list[Conversation], LoadReport]:
     """LoCoMo's ten conversations (1,986 QA) followed by the 401 stitched cognitive items."""
     base, stitched, report = _read(path)
-    return [*base, *stitched], report
+    # LoCoMo's items carry their category name as the dataset label (per-category tables).
+    labelled = [
+        c.model_copy(
+            update={
+                "qa": tuple(q.model_copy(update={"label": q.category.label}) for q in c.qa),
+                "metadata": {**c.metadata, "dataset": "locomo-plus"},
+            }
+        )
+        for c in base
+    ]
+    return [*labelled, *stitched], report

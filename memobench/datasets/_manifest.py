@@ -49,7 +49,8 @@ class DatasetManifest(BaseModel):
     url: str | None = None
     """Pinned download URL."""
     sha256: str
-    """sha256 of the file; downloads and pinned loads are checked against it."""
+    """sha256 of the file; downloads and pinned loads are checked against it. Empty when
+    unknown (then ``git_blobs`` must pin every part)."""
     license: str = ""
     """Licence of the data."""
     homepage: str = ""
@@ -59,6 +60,9 @@ class DatasetManifest(BaseModel):
     parts: dict[str, str] = Field(default_factory=dict)
     """Multi-file datasets (``filename`` is a folder): local relative path → URL suffix,
     appended to ``url``. The folder's sha256 is that of its ``SHA256SUMS``-style listing."""
+    git_blobs: dict[str, str] = Field(default_factory=dict)
+    """Local relative path → git blob id (SHA-1) at the pinned commit: downloads of a
+    multi-file dataset whose files are not all hashed here are checked part by part."""
     expected: ExpectedCounts | None = None
     """Counts asserted when the loaded file has ``sha256``."""
     source: str = Field(default="", exclude=True)

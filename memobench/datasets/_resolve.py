@@ -77,9 +77,11 @@ def download_dataset(
     source = url or manifest.url
     if not source:
         raise ValueError(f"{manifest.name} has no download URL")
+    if not manifest.sha256 and not manifest.git_blobs:
+        raise ChecksumError(f"{manifest.name}: the manifest pins neither sha256 nor git_blobs")
     dest = Path(dest_dir) if dest_dir else cache_data_dir()
     target = dest / manifest.filename
-    if target.exists() and dataset_digest(target) == manifest.sha256:
+    if target.exists() and manifest.sha256 and dataset_digest(target) == manifest.sha256:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.part")
@@ -91,16 +93,34 @@ def download_dataset(
     else:
         _fetch(source, tmp)
     digest = dataset_digest(tmp)
-    if digest != manifest.sha256:
+    bad = _bad_blobs(manifest, tmp)
+    if bad or (manifest.sha256 and digest != manifest.sha256):
         shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
+        what = (
+            f"parts {', '.join(bad)} differ from their pinned git blobs"
+            if bad
+            else f"sha256 {digest}, expected {manifest.sha256}"
+        )
         raise ChecksumError(
-            f"{manifest.name}: downloaded file from {source} has sha256 {digest}, "
-            f"expected {manifest.sha256}; nothing was written"
+            f"{manifest.name}: downloaded file from {source} has {what}; nothing was written"
         )
     if target.is_dir():
         shutil.rmtree(target)
     os.replace(tmp, target)
     return target
+
+
+def git_blob_id(path: Path) -> str:
+    """Git's blob id of a file: SHA-1 of ``blob <size>\\0`` + the bytes."""
+    data = path.read_bytes()
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def _bad_blobs(manifest: DatasetManifest, folder: Path) -> list[str]:
+    """The parts whose git blob id differs from the manifest's (a multi-file download)."""
+    if not manifest.git_blobs:
+        return []
+    return [rel for rel, blob in manifest.git_blobs.items() if git_blob_id(folder / rel) != blob]
 
 
 def _fetch(url: str, dest: Path) -> None:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..data import Conversation, QAItem
 from ..llm import Meter, phase, use_meter
 from ..scoring import gold_for_scoring
+from ._datasets import DatasetJudge
 from ._judge import Judge, JudgeItem, Verdict
 from ._parse import Label
 
@@ -256,7 +257,7 @@ def _rate(labels: Sequence[Label | None]) -> float | None:
 
 
 def summarize(
-    judge: Judge, decoys: Sequence[Decoy], verdicts: Sequence[Verdict]
+    judge: Judge | DatasetJudge, decoys: Sequence[Decoy], verdicts: Sequence[Verdict]
 ) -> JudgeCalibration:
     labels = [v.label for v in verdicts]
     pos = [lab for d, lab in zip(decoys, labels, strict=True) if d.expected == "CORRECT"]
@@ -298,7 +299,7 @@ def cohens_kappa(a: Sequence[Label | None], b: Sequence[Label | None]) -> float 
 
 
 def calibrate(
-    judges: Sequence[Judge],
+    judges: Sequence[Judge | DatasetJudge],
     decoys: Sequence[Decoy],
     *,
     dataset: str = "",

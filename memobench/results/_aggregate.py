@@ -27,6 +27,20 @@ def aggregate_task(
 ) -> TaskResult:
     """Aggregate every score key overall and per category (conversation-clustered CIs)."""
     m = recompute_task_metrics(samples, task, seed, n_boot=n_boot)
+    extra = dict(extra or {})
+    # Hook (issue 12): samples whose ``extra["label"]`` the task set (a dataset's own question
+    # type) are also aggregated per label, by the same rules, into ``extra["by_label"]``.
+    labels = sorted({str(s.extra["label"]) for s in samples if s.extra.get("label")})
+    if labels:
+        extra["by_label"] = {
+            lab: {
+                k: v.model_dump(mode="json")
+                for k, v in recompute_task_metrics(
+                    [s for s in samples if s.extra.get("label") == lab], task, seed, n_boot=n_boot
+                ).metrics.items()
+            }
+            for lab in labels
+        }
     return TaskResult(
         task=task,
         task_version=task_version,
@@ -34,5 +48,5 @@ def aggregate_task(
         main_metric=main_metric,
         metrics=m.metrics,
         by_category=m.by_category,
-        extra=extra or {},
+        extra=extra,
     )

@@ -127,3 +127,27 @@ def ability_report(
     for (ability, _), vals in cells.items():
         per_ability.setdefault(ability, []).append(sum(vals) / len(vals))
     return {a: sum(v) / len(v) for a, v in sorted(per_ability.items())}
+
+
+def equivalence_prompt(reference: str, candidate: str) -> tuple[str, str]:
+    """(YES/NO prompt: does a listed event match a reference event, its sha256)."""
+    text, sha = judge_template("judge_beam", "equivalence")
+    return text.replace("{reference}", reference).replace("{candidate}", candidate), sha
+
+
+def parse_equivalent(reply: str) -> bool:
+    """YES as the reply's first word."""
+    words = re.findall(r"[a-z]+", reply.lower())
+    return bool(words) and words[0] == "yes"
+
+
+def system_events(response: str) -> list[str]:
+    """Upstream's system list: the response split on newlines (blank lines dropped)."""
+    return [line.strip() for line in response.splitlines() if line.strip()]
+
+
+def prompt_hashes() -> dict[str, str]:
+    """sha256 of every judge prompt of this dataset, keyed ``judge_beam/<key>``."""
+    return {
+        f"judge_beam/{k}": judge_template("judge_beam", k)[1] for k in ("rubric", "equivalence")
+    }

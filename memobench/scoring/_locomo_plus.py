@@ -67,3 +67,10 @@ def unified_scores(samples: Sequence[tuple[str, float]]) -> dict[str, float | No
     for cat, vals in sorted(cats.items()):
         out[f"by_category_{cat}"] = sum(vals) / len(vals)
     return out
+
+
+def prompt_hashes() -> dict[str, str]:
+    """sha256 of every judge prompt of this dataset, keyed ``judge_locomo_plus/<key>``."""
+    return {
+        f"judge_locomo_plus/{k}": judge_template("judge_locomo_plus", k)[1] for k in ("cognitive",)
+    }

@@ -141,3 +141,11 @@ def retrieval_scores(
 def retrieval_included(question_id: str, gold_turns: Sequence[str]) -> bool:
     """Upstream's means skip abstention items and items with no ``has_answer`` user turn."""
     return "_abs" not in question_id and bool(gold_turns)
+
+
+def prompt_hashes() -> dict[str, str]:
+    """sha256 of every judge prompt of this dataset, keyed ``judge_longmemeval/<key>``."""
+    return {
+        f"judge_longmemeval/{k}": judge_template("judge_longmemeval", k)[1]
+        for k in ("default", "temporal", "knowledge_update", "preference", "abstention")
+    }

@@ -18,6 +18,7 @@ from ._event_summary import (
     window_sessions,
 )
 from ._prompts import PromptSet, PromptTemplate, TaskSpec, load_prompt_set, load_task_spec
+from ._qa_datasets import label_table, lme_retrieval
 from ._qa_protocol import PROTOCOLS, RenderedQuestion, map_cat5_reply, render_question
 from ._qa_task import QATask, qa_task
 from ._task import Task, errata_metric, task_report
@@ -56,6 +57,8 @@ __all__ = [
     "event_summary_task",
     "incremental_prompt",
     "is_none_reply",
+    "label_table",
+    "lme_retrieval",
     "load_prompt_set",
     "load_task_spec",
     "map_cat5_reply",

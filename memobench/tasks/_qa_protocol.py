@@ -48,7 +48,9 @@ def render_question(
             options = (abstain, distractor) if rng.random() < 0.5 else (distractor, abstain)
             text += spec.prompt("cat5_options").render(a=options[0], b=options[1])
             frame = spec.prompt("qa_cat5")
-    asked_at = conv.sessions[-1].date_time
+    # The dataset's own time (LongMemEval ``question_date``, Locomo-Plus trigger time), else
+    # after the last session (LoCoMo, BEAM).
+    asked_at = qa.asked_at if qa.asked_at is not None else conv.sessions[-1].date_time
     question = Question(
         qa_id=qa.qa_id,
         text=text,

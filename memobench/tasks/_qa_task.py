@@ -1,4 +1,8 @@
-"""The QA task: LoCoMo's five categories, asked through the adapter interface."""
+"""The QA task: LoCoMo's five categories, asked through the adapter interface.
+
+Other datasets (LongMemEval, BEAM, Locomo-Plus) run through the same task: each question is
+asked at ``QAItem.asked_at`` and its sample carries the dataset's label and extra scores
+(``_qa_datasets``)."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from ..scoring import (
     score_predictions,
 )
 from ._prompts import VersionedTask
+from ._qa_datasets import annotate
 from ._qa_protocol import map_cat5_reply, render_question
 
 
@@ -92,7 +97,8 @@ class QATask(VersionedTask):
             for item_id, rec in answers.items()
             if rec.get("prediction") is not None
         }
-        return score_predictions(convs, preds)
+        index = {q.qa_id: (c, q) for c in convs for q in c.qa}
+        return [annotate(*index[s.item_id], s) for s in score_predictions(convs, preds)]
 
 
 def qa_task() -> QATask:
