@@ -37,6 +37,8 @@ class GraphitiFake:
     """Per-schema replies plus a log of ``(schema name, model, prompt)`` of every chat call."""
 
     calls: list[tuple[str | None, str, str]] = field(default_factory=list)
+    sampling: list[tuple[object, object]] = field(default_factory=list)
+    """``(temperature, max_tokens)`` of every logged call, as the model received them."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _log(self, body: dict[str, Any]) -> str:
@@ -45,6 +47,7 @@ class GraphitiFake:
         prompt = "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
         with self.lock:
             self.calls.append((name, str(body.get("model", "")), prompt))
+            self.sampling.append((body.get("temperature"), body.get("max_tokens")))
         return str(body["messages"][-1]["content"])
 
     def entities(self, body: dict[str, Any]) -> dict[str, Any]:

@@ -132,6 +132,8 @@ def test_graphitis_long_calls_go_to_the_long_context_model_and_the_run_records_i
         assert n >= 2 * len([t for s in sessions for t in s.turns])
         assert dict(srv.stats.models) == {"fake-big": n, "fake-small": 1}
     assert {m for _, m, _ in fake.schema_calls()} == {"fake-big"}
+    # graphiti's defaults (temperature 1, 16,384 tokens) never reach the model.
+    assert fake.sampling and all(t == 0 and 0 < m <= 1024 for t, m in fake.sampling)
     rows = {(r.phase, r.model): r for r in meter.report().rows}
     assert rows[("ingest", BIG)].calls == n
     assert ("ingest", SMALL) not in rows
