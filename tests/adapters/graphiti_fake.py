@@ -37,14 +37,22 @@ class GraphitiFake:
     """Per-schema replies plus a log of ``(schema name, model, prompt)`` of every chat call."""
 
     calls: list[tuple[str | None, str, str]] = field(default_factory=list)
+    sampling: list[tuple[object, object]] = field(default_factory=list)
+    """``(temperature, max_tokens)`` of every logged call, as the model received them."""
+    formats: list[str] = field(default_factory=list)
+    """``response_format`` of every logged call: ``json_schema`` or ``json_object+schema``."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _log(self, body: dict[str, Any]) -> str:
         fmt = body.get("response_format") or {}
-        name = (fmt.get("json_schema") or {}).get("name")
+        # OpenAI's json_schema carries the model's name; llama.cpp's json_object + schema its
+        # title (pydantic's title is the model's name too).
+        name = (fmt.get("json_schema") or {}).get("name") or (fmt.get("schema") or {}).get("title")
         prompt = "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
         with self.lock:
             self.calls.append((name, str(body.get("model", "")), prompt))
+            self.sampling.append((body.get("temperature"), body.get("max_tokens")))
+            self.formats.append(str(fmt.get("type")) + ("+schema" if "schema" in fmt else ""))
         return str(body["messages"][-1]["content"])
 
     def entities(self, body: dict[str, Any]) -> dict[str, Any]:

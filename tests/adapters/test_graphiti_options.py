@@ -31,7 +31,13 @@ def _sessions(locomo: Any, n_turns: int = 3) -> tuple[Any, list[Any]]:
     return conv, [s.model_copy(update={"turns": s.turns[:n_turns]}) for s in conv.sessions[:2]]
 
 
-def _agent(srv: Any, tmp_path: Path, reader: str = "openai:fake-model", **options: Any) -> Any:
+def _agent(
+    srv: Any,
+    tmp_path: Path,
+    reader: str = "openai:fake-model",
+    llm: dict[str, Any] | None = None,
+    **options: Any,
+) -> Any:
     from memobench.adapters import GraphitiAgent
 
     context = AgentContext(
@@ -39,7 +45,7 @@ def _agent(srv: Any, tmp_path: Path, reader: str = "openai:fake-model", **option
         speakers=("Jon", "Gina"),
         reader_spec=reader,
         work_dir=tmp_path / "conv-30",
-        llm_options={"base_url": srv.base_url},
+        llm_options={"base_url": srv.base_url, **(llm or {})},
     )
     return GraphitiAgent(context=context, **options)
 
@@ -132,6 +138,8 @@ def test_graphitis_long_calls_go_to_the_long_context_model_and_the_run_records_i
         assert n >= 2 * len([t for s in sessions for t in s.turns])
         assert dict(srv.stats.models) == {"fake-big": n, "fake-small": 1}
     assert {m for _, m, _ in fake.schema_calls()} == {"fake-big"}
+    # graphiti's defaults (temperature 1, 16,384 tokens) never reach the model.
+    assert fake.sampling and all(t == 0 and 0 < m <= 1024 for t, m in fake.sampling)
     rows = {(r.phase, r.model): r for r in meter.report().rows}
     assert rows[("ingest", BIG)].calls == n
     assert ("ingest", SMALL) not in rows
@@ -139,3 +147,19 @@ def test_graphitis_long_calls_go_to_the_long_context_model_and_the_run_records_i
     served = rows[("ingest", BIG)].calls + rows[("ingest", BIG)].cache_hits
     assert answer.extra["served"] == {BIG: served}
     assert answer.extra["routed"] == {f"{SMALL} -> {BIG}": served}
+
+
+def test_on_the_embedded_servers_wire_format_graphiti_gets_schema_constrained_json(
+    tmp_path: Path, locomo: Any
+) -> None:
+    """The embedded llama.cpp server rejects ``json_schema``; through the gateway every graphiti
+    call arrives as ``json_object`` + schema (grammar-constrained there), and still parses."""
+    _, sessions = _sessions(locomo, n_turns=2)
+    fake, reads = GraphitiFake(), []
+    with fake_server(fake, reads) as srv:
+        agent = _agent(srv, tmp_path, llm={"dialect": "llama_cpp"})
+        answer = _drive(agent, sessions[:1], sessions[0].turns[1].text, Meter())
+    assert fake.formats and set(fake.formats) == {"json_object+schema"}
+    assert {n for n, _, _ in fake.schema_calls()} >= {"ExtractedEntities", "ExtractedEdges"}
+    facts = [i for i in answer.retrieved if i.source_ids]
+    assert facts[0].source_ids == (sessions[0].turns[1].dia_id,)
