@@ -36,11 +36,15 @@ def test_import_is_light():
 def test_builtin_backends_come_from_entry_points_like_plugins():
     """The built-ins have no private path: they are memobench's own ``memobench.llm`` entry
     points, and a backend registered at run time is found the same way."""
+    from importlib.metadata import entry_points
+
     from memobench.llm import MockBackend
     from memobench.registry import llm_backends
 
+    eps = {ep.name: ep for ep in entry_points(group="memobench.llm")}
     for name in ("openai", "local", "mock"):
-        assert llm_backends.source(name) == "entry point (memobench)", name
+        assert eps[name].dist is not None and eps[name].dist.name == "memobench", name
+        assert llm_backends.get(name) is eps[name].load()  # the registry serves the entry point
     assert type(get_llm("mock:x").backend) is MockBackend
     client = get_llm("openai:gpt-4o-mini", base_url="http://127.0.0.1:9/v1")
     assert (
