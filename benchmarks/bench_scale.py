@@ -91,7 +91,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--concurrency", default="32,128,256")
-    ap.add_argument("--rows", default="local,processes:1,processes:2,ray:2,ray-join:2")
+    ap.add_argument("--rows", default="local,processes:1,processes:2,ray:2")
     ap.add_argument("--transport", default="lean", help="lean (aiohttp) or openai")
     args = ap.parse_args()
     rows = args.rows.split(",")
@@ -167,7 +167,7 @@ def child_cpu(base_url: str, conc: int, out: Path) -> None:
 
     cfg = RunConfig(agent="no-memory", model="openai:fake", base_url=base_url, data_path=DATA,
                     concurrency=conc, out=out, progress=False)  # fmt: skip
-    prof = cProfile.Profile()
+    prof = cProfile.Profile(time.process_time)
     cpu0 = time.process_time()
     prof.enable()
     Runner(cfg).run()
