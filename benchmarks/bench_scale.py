@@ -77,8 +77,9 @@ def one(
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"{row}: exit status {status}: {proc.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+    if status != 0:  # reported as a failed row (e.g. Ray not starting on an overloaded host)
+        err = proc.stderr.read().decode().strip().splitlines()  # type: ignore[union-attr]
+        return {"wall": wall, "cpu": 0.0, "samples": "-", "error": err[-1] if err else str(status)}
     samples = (run / "out" / "samples.jsonl").read_bytes()
     return {
         "wall": wall,
@@ -131,6 +132,11 @@ def main() -> None:
                 ideal = N_QA * 0.1 / conc
                 one_proc = None
                 for row, rs in recs.items():
+                    failed = [str(r["error"]) for r in rs if "error" in r]
+                    rs = [r for r in rs if "error" not in r]
+                    if not rs:
+                        print(f"{row:12} {conc:5}  failed: {failed[0][:150]}", flush=True)
+                        continue
                     walls = sorted(float(r["wall"]) for r in rs)  # type: ignore[arg-type]
                     med = statistics.median(walls)
                     rate = N_QA / med
