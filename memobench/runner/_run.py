@@ -65,8 +65,9 @@ class Runner:
             f"{_slug(self.ds.name)}__{_slug(config.agent)}__{_slug(config.model)}__{self.config_hash}"
         )
         self.run_dir = RunDir(Path(out))
-        self.sink: Callable[[AnswerRecord], None] = self.run_dir.append_answer
-        """Where each finished record goes (the answer log; an executor's worker streams it)."""
+        self.sink: Callable[[AnswerRecord], None] | None = None
+        """Where each finished record goes instead of ``run_dir``'s answer log (an executor's
+        worker streams it to the coordinator)."""
         self.meter = Meter()
         self._done = 0
         self._total = 0
@@ -216,7 +217,7 @@ class Runner:
                 await call(close)
 
     def _record(self, record: AnswerRecord, progress: Any) -> None:
-        self.sink(record)
+        (self.sink or self.run_dir.append_answer)(record)
         self._done += 1
         progress.advance("answer", error=record.error is not None)
         if record.error is not None:

@@ -43,11 +43,13 @@ def env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_ray_matches_local_and_rerun_is_free(
-    cluster: None, tmp_path: Path, data_dir: str, env: None
+    cluster: None, tmp_path: Path, data_dir: str, env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with FakeOpenAIServer(latency_s=0.01) as srv:
         Runner(config(srv.base_url, data_dir, tmp_path / "local")).run()
-        os.environ["MEMOBENCH_CACHE_DIR"] = str(tmp_path / "cache2")  # workers must really call
+        monkeypatch.setenv(
+            "MEMOBENCH_CACHE_DIR", str(tmp_path / "cache2")
+        )  # workers must really call
         ex = make_executor("ray", workers=2)
         res = run_config(config(srv.base_url, data_dir, tmp_path / "ray"), ex)
         assert srv.stats.requests == 32
