@@ -59,12 +59,16 @@ async def session_summary(
         return ann.summary
     a, b = context.speakers
     template = load_task_spec("qa").prompt("session_summary")
-    fields = dict(
-        speaker_a=a, speaker_b=b, date=session.date_time_raw, session=session_block(session)
-    )
-    # Earlier summaries fill what the reader's window leaves; the oldest go first when it is full.
+    fields = dict(speaker_a=a, speaker_b=b, date=session.date_time_raw, session="")
     room = context_window(context.reader_spec) - SUMMARY_REPLY - 50
     room -= count_tokens(template.render(previous="", **fields))
+    # A session longer than the window (a BEAM batch: ~25K tokens) keeps its latest lines.
+    block = session_block(session)
+    if count_tokens(block) > room:
+        block = fit_recent(block.split("\n"), max(room, 0), sep="\n")
+    fields["session"] = block
+    room -= count_tokens(block)
+    # Earlier summaries fill what the reader's window leaves; the oldest go first when it is full.
     prev = fit_recent([f"{d}: {s}" for d, s in previous], max(room, 0), sep="\n") or "(none)"
     prompt = template.render(previous=prev, **fields)
     return await read(context, prompt, max_tokens=SUMMARY_REPLY, multiline=True)

@@ -13,6 +13,7 @@ from ..agents import AgentContext, Answer, DialogueContext, Question, RetrievedI
 from ..data import Session, turn_line
 from ..tasks import TURN_TOKENS, clean_turn, session_indices, session_of, turn_prompt
 from ._annotations import session_observations, session_summary
+from ._budget import fit_ranked, room_for
 from ._reader import read, summarize_events_from
 
 Unit = Literal["dialog", "observation", "summary"]
@@ -136,7 +137,9 @@ class RagAgent:
         # The query is the raw question (LoCoMo embeds it without the category additions).
         items = await asyncio.to_thread(self.retrieve, question.raw_text)
         joiner = "\n\n" if self.unit == "summary" else "\n"
-        context = joiner.join(i.text for i in items)
+        # Top-ranked units first, cut to the reader's window (BEAM turns run to 1k+ tokens).
+        room = room_for(self.context.reader_spec, question.instruction)
+        context = fit_ranked([i.text for i in items], room, sep=joiner)
         return Answer(
             text=await read(self.context, context + "\n\n" + question.instruction), retrieved=items
         )

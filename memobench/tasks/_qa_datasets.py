@@ -54,7 +54,10 @@ def lme_retrieval(
     gold = list(qa.evidence)
     if not longmemeval.retrieval_included(str(qa.gold.get("question_id", "")), gold):
         return dict.fromkeys(keys, None)
-    corpus = [t.dia_id for s in conv.sessions for t in s.turns if t.speaker == "user"]
+    # Upstream's corpus: user turns (gold is on user turns; kept in it regardless).
+    users = [t.dia_id for s in conv.sessions for t in s.turns if t.speaker == "user"]
+    seen = set(users)
+    corpus = [*users, *(g for g in gold if g not in seen)]
     if all(not _SESSION_ID.match(r) for r in retrieved):
         full = longmemeval.retrieval_scores(list(retrieved), gold, corpus)
         return {key: full[key[len("lme_") :]] for key in keys}

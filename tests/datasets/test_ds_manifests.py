@@ -56,10 +56,14 @@ def test_all_registered() -> None:
         "beam-100k",
         "locomo-plus",
         "locomo-plus-unified",
+        "beam-500k",
+        "beam-1m",
     } <= names
     for name in names:
         m = registry.get(name)()  # type: ignore[operator]
-        assert m.url and len(m.sha256) == 64 and m.license and m.citation.startswith("@")
+        # Pinned by sha256, or (beam-1m) part by part by git blob id.
+        pinned = len(m.sha256) == 64 or (not m.sha256 and set(m.git_blobs) == set(m.parts))
+        assert m.url and pinned and m.license and m.citation.startswith("@")
 
 
 def test_beam_download_all_parts_and_load(tmp_path: Path, upstream: str) -> None:
