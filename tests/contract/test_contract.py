@@ -39,7 +39,12 @@ def test_every_builtin_task_passes(name: str) -> None:
 
 def _format_samples() -> dict[str, Path]:
     base = Path(os.environ["MEMOBENCH_DATA_DIR"])
-    return {"locomo": base / "locomo" / "locomo10.json", "beam": base / "beam" / "100K"}
+    fixtures = Path(__file__).resolve().parents[1] / "datasets" / "fixtures"
+    return {
+        "locomo": base / "locomo" / "locomo10.json",
+        "beam": base / "beam" / "100K",
+        "longmemeval": fixtures / "longmemeval_tiny.json",
+    }
 
 
 #: Built-ins the contract found broken, with the rule they break (owned elsewhere; reported to
