@@ -20,7 +20,7 @@ AGENT_FILE = '''
 from memobench.agents import Answer
 
 class Spy:
-    """Logs every input (as JSON, in call order); answers nothing useful."""
+    """Logs every input (as JSON, in call order); abstains, retrieving nothing."""
     version = "1"
     seen = []
 
@@ -32,7 +32,7 @@ class Spy:
 
     async def answer(self, question, *, now):
         Spy.seen.append(("question", question.model_dump_json()))
-        return Answer(text="I do not know.", retrieved=())
+        return Answer(text="Not mentioned in the conversation.", retrieved=())
 
     def summarize_events(self, speaker, *, start, end, now):
         Spy.seen.append(("events", f"{speaker} {start.isoformat()} {end.isoformat()}"))
@@ -59,13 +59,14 @@ def spied(tmp_path_factory: pytest.TempPathFactory, locomo_path: Path):  # type:
             data_path=str(locomo_path.parents[1]),
             conversations=(CONV,),
             tasks=("qa", "event_summary", "dialogue"),
-            task_options={"dialogue": {"max_items": 4, "text_turns": 2}},
+            task_options={"dialogue": {"max_items": 4}},
             concurrency=1,
             out=tmp / "run",
         )
     )
     runner.run()
-    return runner.conversations[0], list(runner.factory.target.seen)  # type: ignore[attr-defined]
+    seen = list(runner.factory.target.seen)  # type: ignore[attr-defined]
+    return runner.conversations[0], seen, tmp / "run"
 
 
 def _of(seen: list[tuple[str, str]], kind: str) -> list[str]:
@@ -73,15 +74,15 @@ def _of(seen: list[tuple[str, str]], kind: str) -> list[str]:
 
 
 def test_every_task_was_asked(spied) -> None:  # type: ignore[no-untyped-def]
-    conv, seen = spied
+    conv, seen, _ = spied
     assert len(_of(seen, "session")) == len(conv.sessions)
     assert len(_of(seen, "question")) == len(conv.qa)  # all 105 of conv-30, none skipped
     assert len(_of(seen, "events")) == 2  # one per speaker
-    assert len(_of(seen, "turn")) == 6  # 4 image turns + 2 seeded text turns
+    assert len(_of(seen, "turn")) == 4  # the first 4 image turns
 
 
 def test_questions_carry_no_gold_evidence_or_category(spied) -> None:  # type: ignore[no-untyped-def]
-    conv, seen = spied
+    conv, seen, _ = spied
     by_id = {q.qa_id: q for q in conv.qa}
     checked = 0
     for text in _of(seen, "question"):
@@ -102,7 +103,7 @@ def test_questions_carry_no_gold_evidence_or_category(spied) -> None:  # type: i
 
 
 def test_sessions_are_the_dialogue_only(spied) -> None:  # type: ignore[no-untyped-def]
-    conv, seen = spied
+    conv, seen, _ = spied
     for text in _of(seen, "session"):
         s = json.loads(text)
         assert set(s) == {"index", "date_time_raw", "date_time", "turns"}
@@ -121,7 +122,7 @@ def test_sessions_are_the_dialogue_only(spied) -> None:  # type: ignore[no-untyp
 
 
 def test_dialogue_context_holds_no_future_turn(spied) -> None:  # type: ignore[no-untyped-def]
-    conv, seen = spied
+    conv, seen, _ = spied
     all_turns = [t for s in conv.sessions for t in s.turns]
     for i, (kind, text) in enumerate(seen):
         if kind != "turn":
@@ -136,6 +137,23 @@ def test_dialogue_context_holds_no_future_turn(spied) -> None:  # type: ignore[n
         if sum(t.text == gold.text for t in all_turns) == 1 and len(gold.text) > 20:
             before = "\n".join(t for _, t in seen[: i + 1])
             assert gold.text not in before, gold.dia_id
-        # sessions ingested so far all precede the turn's own session
+        # sessions ingested so far all precede the turn's own session (none for session 1)
         ingested = [json.loads(t)["index"] for k, t in seen[:i] if k == "session"]
-        assert ingested and max(ingested) < session.index
+        assert max(ingested, default=0) < session.index
+
+
+def test_real_run_records_the_diagnostic_blocks(spied) -> None:  # type: ignore[no-untyped-def]
+    """The same run, through real scoring: results.json carries taxonomy, guards, latency."""
+    conv, _, run = spied
+    extra = json.loads((run / "results.json").read_text(encoding="utf-8"))["tasks"]["qa"]["extra"]
+    n5 = sum(q.category == 5 for q in conv.qa)
+    tax = extra["failure_taxonomy"]
+    # abstains on everything, with an empty retrieved list: every answerable question is a
+    # false abstention, every unanswerable one correct
+    assert tax["n"] == len(conv.qa)
+    assert tax["overall"]["false_abstention"] == len(conv.qa) - n5
+    assert tax["overall"]["correct"] == n5
+    guards = extra["retrieval_guards"]
+    assert guards["flags"] == [] and guards["mean_context_share"] == 0.0
+    assert guards["conversations"][CONV] == {str(s.index): len(s.turns) for s in conv.sessions}
+    assert extra["answer_latency"]["n"] == len(conv.qa)
