@@ -13,7 +13,7 @@ from typing import Any
 
 from .._util import canonical_json
 from .._version import __version__
-from ..results import PhaseUsageReport, RunResults, item_scores
+from ..results import DIAGNOSTIC_KEYS, PhaseUsageReport, RunResults, item_scores
 from ..stats import PairedMethod, paired_test
 from ._runs import LoadedRun, check_compatible, load_run
 from ._schema import (
@@ -211,6 +211,7 @@ def _build(
                     for k in ("mean_prediction_words", "mean_gold_words")
                     if k in result.extra
                 },
+                **{k: result.extra[k] for k in DIAGNOSTIC_KEYS if k in result.extra},
             )
         count_task = "qa" if "qa" in scores else primary
         n_questions = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..results import MetricValue, base_score_key
-from ._schema import Leaderboard, LeaderboardEntry
+from ._schema import Leaderboard, LeaderboardEntry, TaskScores
 
 #: LoCoMo category numbers → names (derived from the data, not Mem0's mislabelled map).
 LOCOMO_CATEGORIES = {
@@ -22,6 +22,14 @@ _METRIC_TITLES = {
     "abstain_on_unanswerable": "abstention recall (5)",
     "false_abstention": "false abstention (1–4)",
     "f1_errata": "F1 errata-corrected",
+}
+#: Failure-taxonomy labels shown as columns (``correct`` is the score's business), QA only.
+TAXONOMY_COLUMNS = {
+    "retrieval_miss": "retrieval miss",
+    "reader_miss": "reader miss",
+    "false_abstention": "false abst.",
+    "missed_abstention": "missed abst.",
+    "not_scorable": "not scorable",
 }
 #: Columns a view shows per task (every metric stays in the JSON); judged scores always show.
 SHOWN_METRICS: dict[str, tuple[str, ...]] = {
@@ -60,7 +68,7 @@ class Cell:
 class Column:
     key: str
     title: str
-    kind: str  # "text" | "score" | "delta" | "money"
+    kind: str  # "text" | "score" | "delta" | "money" | "count" | "seconds"
 
 
 @dataclass
@@ -82,6 +90,30 @@ def signed_pct(value: float | None) -> str:
 
 def money(value: float | None) -> str:
     return "unknown" if value is None else f"${value:.4f}"
+
+
+def seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f} s"
+
+
+def row_flags(e: LeaderboardEntry, task: str) -> list[str]:
+    """The row's labels: smoke test, deviations from the majority, retrieval-bypass guards."""
+    guards = e.tasks[task].retrieval_guards if task in e.tasks else None
+    return (
+        (["SMOKE TEST"] if e.smoke_test else []) + e.flags + (list(guards.flags) if guards else [])
+    )
+
+
+def _taxonomy_cells(scores: TaskScores) -> dict[str, Cell]:
+    tax = scores.failure_taxonomy
+    out = {}
+    for label in TAXONOMY_COLUMNS:
+        if tax is None:
+            out[f"tax:{label}"] = Cell(None, "–")
+        else:
+            count = tax.overall.get(label, 0)
+            out[f"tax:{label}"] = Cell(count, f"{count}/{tax.n}")
+    return out
 
 
 def category_title(cat: str) -> str:
@@ -126,17 +158,23 @@ def task_view(board: Leaderboard, task: str) -> TaskView:
         columns += [Column("length", "words pred / gold", "text")]
     if with_judges:
         columns += [Column("judges", "judge (model, prompt, false-positive rate)", "text")]
+    with_tax = any(e.tasks[task].failure_taxonomy for e in entries)
+    if with_tax:
+        columns += [Column(f"tax:{k}", t, "count") for k, t in TAXONOMY_COLUMNS.items()]
+    with_latency = any(e.tasks[task].answer_latency for e in entries)
     columns += [
         Column("memory_gain", "memory gain", "delta"),
         Column("gap_to_oracle", "gap to oracle", "delta"),
         Column("cost100", "$ / 100 q", "money"),
-        Column("flags", "flags", "text"),
     ]
+    if with_latency:
+        columns += [Column("latency_p50", "p50 answer latency", "seconds")]
+    columns += [Column("flags", "flags", "text")]
     view = TaskView(task=task, main_metric=main, columns=columns, entries=entries)
     cat_key = base_score_key(main)
     for e in entries:
         scores = e.tasks[task]
-        labels = (["SMOKE TEST"] if e.smoke_test else []) + e.flags
+        labels = row_flags(e, task)
         row = {
             "rank": Cell(e.rank, str(e.rank)),
             "agent": Cell(e.label, e.label),
@@ -157,6 +195,13 @@ def task_view(board: Leaderboard, task: str) -> TaskView:
             pred, gold = ln.get("mean_prediction_words"), ln.get("mean_gold_words")
             text = "–" if pred is None or gold is None else f"{pred:.1f} / {gold:.1f}"
             row["length"] = Cell(pred, text)
+        if with_tax:
+            row.update(_taxonomy_cells(scores))
+        if with_latency:
+            lat = scores.answer_latency
+            row["latency_p50"] = Cell(
+                lat.p50_s if lat else None, seconds(lat.p50_s if lat else None)
+            )
         if with_judges:
             row["judges"] = Cell(judge_text(e), judge_text(e) or "–")
         view.rows.append(row)

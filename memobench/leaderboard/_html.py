@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from html import escape
 
-from ._columns import Cell, TaskView, pct, task_order, task_view
+from ._columns import Cell, TaskView, pct, row_flags, task_order, task_view
+from ._front_svg import front_section
+from ._pareto import front_plots
 from ._schema import Leaderboard
 
 _CSS = """
@@ -18,6 +20,8 @@ tr.smoke td{background:#fff8e1}.badge{font-size:11px;padding:1px 5px;border-radi
 white-space:nowrap;margin-left:4px}.smoke .badge.smoke,.badge.smoke{background:#f9a825;color:#000}
 .badge.flag{background:#e3e7f3;color:#234}.banner{background:#fff3cd;border:1px solid #f9a825;
 padding:8px;margin:8px 0}.pos{color:#1b5e20}.neg{color:#b71c1c}
+.fronts{display:flex;flex-wrap:wrap;gap:12px}figure.front{margin:0}
+figcaption{font-size:12px;color:#444;max-width:440px}
 """
 
 _JS = """
@@ -112,7 +116,9 @@ def _task_table(view: TaskView) -> str:
             if c.key == "agent":
                 badges = '<span class="badge smoke">SMOKE TEST</span>' if entry.smoke_test else ""
                 badges += "".join(
-                    f'<span class="badge flag">{escape(f)}</span>' for f in entry.flags
+                    f'<span class="badge flag">{escape(f)}</span>'
+                    for f in row_flags(entry, view.task)
+                    if f != "SMOKE TEST"
                 )
                 cells.append(
                     f'<td data-key="agent" data-sort="{escape(entry.label)}">'
@@ -174,5 +180,5 @@ def render_html(board: Leaderboard) -> str:
         f"<h1>memobench leaderboard: {escape(board.dataset.name)}</h1>"
         f'<div class="meta">dataset sha256 {escape(board.dataset.sha256)} · built '
         f"{escape(board.created_at)} with memobench {escape(board.memobench_version)}</div>"
-        f"{banner}{''.join(sections)}<script>{_JS}</script></body></html>\n"
+        f"{banner}{''.join(sections)}{front_section(front_plots(board))}<script>{_JS}</script></body></html>\n"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._columns import task_order, task_view
+from ._pareto import FRONT_AXES, FrontPlot, front_plots
 from ._schema import Leaderboard
 
 
@@ -57,4 +58,68 @@ def render_png(board: Leaderboard, out_dir: str | Path, *, dpi: int = 200) -> li
         fig.savefig(path, dpi=dpi)
         plt.close(fig)
         written.append(path)
+    plots = front_plots(board)
+    if any(p.points for p in plots):
+        written.append(_front_png(board, plots, out_dir, dpi, plt))
     return written
+
+
+def _front_png(board: Leaderboard, plots: list[FrontPlot], out_dir: Path, dpi: int, plt) -> Path:  # type: ignore[no-untyped-def]
+    """``leaderboard_<task>_front.png``: accuracy × (cost, latency), one row per metric, front
+    points filled orange and joined by the front staircase."""
+    metrics = list(dict.fromkeys(p.metric for p in plots))
+    axes_keys = list(FRONT_AXES)
+    fig, axes = plt.subplots(
+        len(metrics), len(axes_keys), figsize=(9, 3.4 * len(metrics)), squeeze=False
+    )
+    for plot in plots:
+        ax = axes[metrics.index(plot.metric)][axes_keys.index(plot.axis)]
+        if not plot.points:
+            ax.text(0.5, 0.5, "no entry has this number", ha="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            continue
+        front = plot.front
+        if len(front) > 1:
+            ax.step(
+                [p.x for p in front],
+                [100 * p.y for p in front],
+                where="post",
+                color="#d9480f",
+                lw=1.5,
+                zorder=1,
+            )
+        for p in plot.points:
+            ax.scatter(
+                [p.x],
+                [100 * p.y],
+                s=60 if p.on_front else 25,
+                zorder=2,
+                color="#d9480f" if p.on_front else "#868e96",
+            )
+            ax.annotate(
+                p.label + (" (smoke)" if p.smoke_test else ""),
+                (p.x, 100 * p.y),
+                xytext=(5, 3),
+                textcoords="offset points",
+                fontsize=7,
+            )
+        ax.set_xlabel(FRONT_AXES[plot.axis], fontsize=8)
+        ax.set_ylabel(f"{plot.metric} ×100", fontsize=8)
+        ax.tick_params(labelsize=7)
+        notes = []
+        if len({p.x for p in plot.points}) == 1:
+            notes.append(f"every plotted entry: {plot.points[0].x:g}")
+        if plot.left_out:
+            notes.append("not plotted: " + ", ".join(plot.left_out))
+        if notes:
+            ax.set_title("; ".join(notes), fontsize=7)
+    task = plots[0].task
+    fig.suptitle(
+        f"{board.dataset.name}: {task} accuracy vs cost and latency (orange: Pareto front)",
+        fontsize=9,
+    )
+    fig.tight_layout()
+    path = out_dir / f"leaderboard_{task}_front.png"
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    return path

@@ -5,7 +5,14 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from .._util.provenance import Provenance
-from ..results import AgentRef, MetricValue, PhaseUsageReport
+from ..results import (
+    AgentRef,
+    AnswerLatency,
+    FailureTaxonomy,
+    MetricValue,
+    PhaseUsageReport,
+    RetrievalGuards,
+)
 from ..stats import PairedMethod, PairedResult
 
 LEADERBOARD_SCHEMA_VERSION = 1
@@ -55,6 +62,12 @@ class TaskScores(BaseModel):
     """The ``oracle`` entry's main metric minus this one; None without such an entry."""
     answer_length: dict[str, float | None] = Field(default_factory=dict)
     """Mean words per prediction and per gold answer (QA): length drives judged scores."""
+    failure_taxonomy: FailureTaxonomy | None = None
+    """Why QA items were lost (agents that return retrieved ids), from ``results.json``."""
+    retrieval_guards: RetrievalGuards | None = None
+    """Retrieval-bypass checks (QA, agents that return retrieved ids), from ``results.json``."""
+    answer_latency: AnswerLatency | None = None
+    """Per-question answer latency (QA), from ``results.json``."""
 
 
 class JudgeInfo(BaseModel):

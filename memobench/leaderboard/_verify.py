@@ -9,6 +9,7 @@ from typing import Any
 
 from ..results import MetricValue, recompute_task_metrics
 from ._build import build_leaderboard
+from ._diagnostics import check_blocks
 from ._runs import load_run
 from ._schema import Leaderboard
 
@@ -80,7 +81,8 @@ def verify_leaderboard(path: str | Path) -> list[str]:
     """Recompute a leaderboard from its runs; return the differences (empty = verified).
 
     For every entry: re-aggregate ``samples.jsonl`` (with the run's seed) and compare it to the
-    run's ``results.json`` and to the leaderboard row; then rebuild the whole leaderboard from
+    run's ``results.json`` and to the leaderboard row, the QA diagnostic blocks (failure
+    taxonomy, retrieval guards, answer latency) included; then rebuild the whole leaderboard from
     the run directories and compare it field by field (build time and version excepted).
     """
     path = Path(path)
@@ -118,6 +120,7 @@ def verify_leaderboard(path: str | Path) -> list[str]:
                 fresh.metrics,
                 fresh.by_category,
             )
+        problems += check_blocks(entry.run_path, run, entry.tasks.get("qa"), diff_json)
     try:
         rebuilt = build_leaderboard(
             [base / e.run_path for e in board.entries],

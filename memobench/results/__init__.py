@@ -2,7 +2,16 @@
 
 from typing import Any
 
-from ._aggregate import aggregate_task
+from ._aggregate import aggregate_task, answer_latency, qa_diagnostics
+from ._guards import (
+    FLAG_CONTEXT_SHARE,
+    FLAG_TOP_K_SESSIONS,
+    MAX_CONTEXT_SHARE,
+    context_share,
+    conversation_sizes,
+    guard_warnings,
+    retrieval_guards,
+)
 from ._metrics import (
     TaskMetrics,
     aggregate,
@@ -13,33 +22,47 @@ from ._metrics import (
     task_samples,
 )
 from ._schema import (
+    DIAGNOSTIC_KEYS,
     RESULTS_SCHEMA_VERSION,
     SAMPLE_SCHEMA_VERSION,
     AgentRef,
+    AnswerLatency,
     DatasetRef,
+    FailureTaxonomy,
     MetricValue,
     PhaseUsageReport,
+    RetrievalGuards,
     RunResults,
     RunSpec,
     SampleRecord,
     TaskResult,
 )
+from ._taxonomy import TAXONOMY_LABELS, classify, correctness_key, failure_taxonomy
 
 
 def qa_table(result: TaskResult) -> Any:
-    """The QA results as a rich table (rich is imported only when a table is drawn)."""
-    from ._table import qa_table as draw
+    """The QA results as rich renderables: the score table, the failure taxonomy (agents that
+    return retrieved items) and retrieval-bypass warnings (rich is imported only here)."""
+    from ._table import qa_summary
 
-    return draw(result)
+    return qa_summary(result)
 
 
 __all__ = [
+    "DIAGNOSTIC_KEYS",
+    "FLAG_CONTEXT_SHARE",
+    "FLAG_TOP_K_SESSIONS",
+    "MAX_CONTEXT_SHARE",
     "RESULTS_SCHEMA_VERSION",
     "SAMPLE_SCHEMA_VERSION",
+    "TAXONOMY_LABELS",
     "AgentRef",
+    "AnswerLatency",
     "DatasetRef",
+    "FailureTaxonomy",
     "MetricValue",
     "PhaseUsageReport",
+    "RetrievalGuards",
     "RunResults",
     "RunSpec",
     "SampleRecord",
@@ -47,10 +70,19 @@ __all__ = [
     "TaskResult",
     "aggregate",
     "aggregate_task",
+    "answer_latency",
     "base_score_key",
+    "classify",
+    "context_share",
+    "conversation_sizes",
+    "correctness_key",
+    "failure_taxonomy",
+    "guard_warnings",
     "item_scores",
     "load_samples",
+    "qa_diagnostics",
     "qa_table",
     "recompute_task_metrics",
+    "retrieval_guards",
     "task_samples",
 ]

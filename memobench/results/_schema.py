@@ -170,3 +170,55 @@ class SampleRecord(BaseModel):
     """Per-item scores (``f1``, ``recall``, ``bleu1``, ``rougeL``, ...)."""
     extra: dict[str, Any] = Field(default_factory=dict)
     """Anything else worth keeping (raw reply, options shown, latency, usage)."""
+
+
+class FailureTaxonomy(BaseModel):
+    """Why QA items were lost (``extra["failure_taxonomy"]`` of the QA task): one label per
+    QA item of an agent that returned retrieved ids (``memobench.results.failure_taxonomy``)."""
+
+    model_config = _FROZEN
+    key: str
+    """The score that decides right (>= 0.5): the first ``judge_*`` key, else ``f1``."""
+    n: int
+    """QA items labelled."""
+    overall: dict[str, int]
+    """Label → items: ``correct``, ``retrieval_miss``, ``reader_miss``, ``false_abstention``,
+    ``missed_abstention``, ``not_scorable``."""
+    per_category: dict[str, dict[str, int]] = Field(default_factory=dict)
+    """Category (as text) → label → items."""
+
+
+class RetrievalGuards(BaseModel):
+    """Retrieval-bypass checks (``extra["retrieval_guards"]`` of the QA task)."""
+
+    model_config = _FROZEN
+    max_context_share: float
+    """Threshold: a mean retrieved share of the conversation above it is flagged."""
+    n: int
+    """QA items with retrieved ids."""
+    mean_context_share: float
+    """Mean share of its conversation's turns an item's retrieved ids cover."""
+    max_share_seen: float
+    """Largest such share of one item."""
+    n_top_k_reaches_sessions: int
+    """Items that retrieved at least as many ids as their conversation has sessions."""
+    conversations: dict[str, dict[str, int]] = Field(default_factory=dict)
+    """Conversation → session index → turns (the sizes the shares were computed with)."""
+    flags: list[str] = Field(default_factory=list)
+    """``retrieval_bypass_context_share`` and/or ``retrieval_bypass_top_k``."""
+
+
+class AnswerLatency(BaseModel):
+    """Per-question answer latency (``extra["answer_latency"]``: the answers' ``latency_s``)."""
+
+    model_config = _FROZEN
+    p50_s: float
+    """Median seconds from question to answer (nearest rank)."""
+    p95_s: float
+    """95th percentile (nearest rank)."""
+    n: int
+    """Answers with a latency."""
+
+
+#: ``TaskResult.extra`` keys holding the diagnostic blocks above (QA task).
+DIAGNOSTIC_KEYS = ("failure_taxonomy", "retrieval_guards", "answer_latency")

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..data import PAPER_ORDER
+from ._guards import guard_warnings
 from ._schema import MetricValue, TaskResult
+
+#: Failure-taxonomy labels as column titles, in the order the table shows them.
+TAXONOMY_TITLES = {
+    "correct": "correct",
+    "retrieval_miss": "retrieval miss",
+    "reader_miss": "reader miss",
+    "false_abstention": "false abstention",
+    "missed_abstention": "missed abstention",
+    "not_scorable": "not scorable",
+}
 
 
 def fmt(m: MetricValue | None, *, pct: bool = True) -> str:
@@ -16,6 +29,42 @@ def fmt(m: MetricValue | None, *, pct: bool = True) -> str:
     elif m.n_clusters == 1:
         text += " (1 conv., no CI)"
     return text
+
+
+def taxonomy_table(result: TaskResult) -> Any:
+    """Why answers were lost, per category (counts); None when the run has no taxonomy."""
+    from rich.table import Table
+
+    tax = result.extra.get("failure_taxonomy")
+    if not tax or not tax.get("n"):
+        return None
+    table = Table(
+        title=f"Failure taxonomy ({tax['n']} QA items with retrieved ids; right = {tax['key']}"
+        " ≥ 0.5)"
+    )
+    table.add_column("category")
+    for title in TAXONOMY_TITLES.values():
+        table.add_column(title, justify="right")
+    for cat in PAPER_ORDER:
+        counts = tax["per_category"].get(str(int(cat)))
+        if counts:
+            table.add_row(f"{int(cat)} {cat.label}", *(str(counts[k]) for k in TAXONOMY_TITLES))
+    table.add_row("all", *(str(tax["overall"][k]) for k in TAXONOMY_TITLES), style="bold")
+    return table
+
+
+def qa_summary(result: TaskResult) -> Any:
+    """The QA table, then the failure taxonomy and any retrieval-bypass warning."""
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[Any] = [qa_table(result)]
+    tax = taxonomy_table(result)
+    if tax is not None:
+        parts.append(tax)
+    for line in guard_warnings(result.extra.get("retrieval_guards")):
+        parts.append(Text(f"warning: {line}", style="bold red"))
+    return Group(*parts)
 
 
 def qa_table(

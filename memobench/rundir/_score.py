@@ -163,6 +163,8 @@ def score_records(
             main_metric=task.main_metric,
             seed=spec.seed,
             extra=extra,
+            conversations=convs,
+            answers=task_answers,
         )
         samples_all.extend(samples)
     return tasks, samples_all
