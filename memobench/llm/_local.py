@@ -30,6 +30,10 @@ from ._types import Completion, GenerateConfig, Prompt
 INSTALL_HINT = "pip install 'memobench[local]'"
 WORKERS_ENV = "MEMOBENCH_LOCAL_WORKERS"
 THREADS_ENV = "MEMOBENCH_LOCAL_THREADS"
+SERVER_ENV = "MEMOBENCH_LOCAL_SERVER"
+LOCAL_TIMEOUT_S = 600.0
+"""Least per-call timeout for the embedded model (the default 120 s expired in queues on a
+loaded 2-core machine, and each retry queued again)."""
 
 
 def default_workers() -> int:
@@ -142,8 +146,13 @@ class LocalServer:
         startup_timeout_s: float = 300.0,
     ) -> None:
         self.name = name
-        self.workers = workers or default_workers()
-        self.n_threads = n_threads or default_threads()
+        self.legacy = os.environ.get(SERVER_ENV) == "llama_cpp.server"
+        """``$MEMOBENCH_LOCAL_SERVER=llama_cpp.server``: one ``llama_cpp.server`` on 2 threads
+        serving one request at a time (the previous default; benchmarks/bench_local.py)."""
+        self.workers = 1 if self.legacy else workers or default_workers()
+        self.n_threads = (
+            min(2, os.cpu_count() or 1) if self.legacy else n_threads or default_threads()
+        )
         self.startup_timeout_s = startup_timeout_s
         self.proc: subprocess.Popen[bytes] | None = None
         self.port: int | None = None
@@ -159,6 +168,18 @@ class LocalServer:
             raise RuntimeError("local server not started")
         return f"http://127.0.0.1:{self.port}/v1"
 
+    def _command(self, spec: LocalModel) -> list[str]:
+        common = ["--model", str(self.model_path), "--port", str(self.port)]
+        common += ["--n_ctx", str(spec.n_ctx)]
+        if self.legacy:  # the wave-2 server, kept for before/after benchmarks
+            legacy = ["--model_alias", self.name, "--host", "127.0.0.1"]
+            legacy += ["--n_threads", str(self.n_threads)]
+            return [sys.executable, "-m", "llama_cpp.server", *common, *legacy]
+        return [
+            *(sys.executable, "-m", "memobench.llm._local_server", *common, "--alias", self.name),
+            *("--workers", str(self.workers), "--threads", str(self.n_threads)),
+        ]
+
     def ensure_started(self) -> str:
         with self._lock:
             if self.proc is not None and self.proc.poll() is None:
@@ -172,26 +193,10 @@ class LocalServer:
             start = time.perf_counter()
             with open(log_path, "wb") as log_file:
                 self.proc = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "memobench.llm._local_server",
-                        "--model",
-                        str(self.model_path),
-                        "--alias",
-                        self.name,
-                        "--port",
-                        str(self.port),
-                        "--n_ctx",
-                        str(spec.n_ctx),
-                        "--workers",
-                        str(self.workers),
-                        "--threads",
-                        str(self.n_threads),
-                    ],
+                    self._command(spec),
                     # Threads that wait sleep instead of spinning: spinning OpenMP threads
                     # starve each other on a shared machine (only matters for threads > 1).
-                    env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE"},
+                    env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE"} if not self.legacy else None,
                     stdout=log_file,
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
@@ -309,6 +314,10 @@ class LocalBackend:
 
     async def generate(self, prompt: Prompt, *, config: GenerateConfig) -> Completion:
         backend = await self._backend()
+        # The embedded model is slow, not unreachable: a call queued behind others on a busy
+        # machine must not time out and be sent again (the retry would queue behind itself).
+        if config.timeout_s < LOCAL_TIMEOUT_S:
+            config = config.model_copy(update={"timeout_s": LOCAL_TIMEOUT_S})
         self.server.speed.begin()
         try:
             return await backend.generate(prompt, config=config)

@@ -82,3 +82,25 @@ def test_local_server_dies_with_a_killed_parent(tmp_path) -> None:  # type: igno
     while os.path.exists(f"/proc/{children[0]}") and time.time() < deadline:
         time.sleep(0.2)
     assert not os.path.exists(f"/proc/{children[0]}")
+
+
+async def test_local_calls_get_a_queue_tolerant_timeout_and_are_metered() -> None:
+    """No server is started: the OpenAI backend behind ``LocalBackend`` is a recorder."""
+    from memobench.llm import Completion, Usage
+    from memobench.llm._local import LOCAL_TIMEOUT_S, LocalBackend, LocalServer
+
+    seen: list[GenerateConfig] = []
+
+    class Recorder:
+        async def generate(self, prompt: object, *, config: GenerateConfig) -> Completion:
+            seen.append(config)
+            return Completion(text="ok", usage=Usage(prompt_tokens=1, completion_tokens=1))
+
+    backend = LocalBackend("smollm2-135m")
+    backend.server = LocalServer("smollm2-135m", workers=3)
+    backend._inner = Recorder()  # type: ignore[assignment]
+    assert backend.default_max_concurrency == 6  # two per worker
+    await backend.generate("x", config=GenerateConfig())
+    await backend.generate("x", config=GenerateConfig(timeout_s=5000.0))
+    assert [c.timeout_s for c in seen] == [LOCAL_TIMEOUT_S, 5000.0]
+    assert backend.server.speed.calls == 2 and backend.server.proc is None
