@@ -1,113 +1,176 @@
-"""Where a call to the embedded default ``local:smollm2-135m`` spends its time.
+"""The embedded default ``local:smollm2-135m``: calls/s on the real RAG QA load, before and after.
 
-    python benchmarks/bench_local.py [--repeat 5] [--prompt-tokens 1200] [--rag-run]
+    python benchmarks/bench_local.py [--calls 16] [--rounds 2] [--rag-run conv-30]
 
-Through memobench's one OpenAI-compatible path (llama_cpp.server on 127.0.0.1), with the
-cache off: a reply of 1 token (prompt evaluation plus server overhead) against a reply of
-``--gen-tokens`` (adds generation), a tiny prompt (server overhead alone), and ``--calls``
-answer-sized calls at concurrency 1 and 2 (does a second request in flight help?). The prompt
-is real LoCoMo dialogue (``conv-30``) cut to a RAG reader prompt's size. ``--rag-run`` also
-times ``memobench run --agent rag`` on conv-30. Prints min/median and the server's peak RSS.
-Other processes on the machine change these numbers: repeat and read the minimum.
+"before" is the wave-2 server (``llama_cpp.server``, 2 threads, one request at a time,
+``MEMOBENCH_LOCAL_SERVER=llama_cpp.server``); "after" is memobench's own server (2 workers of
+1 thread). The prompts are conv-30's real RAG reader prompts (captured through a mock reader,
+no model), sent through memobench's one OpenAI-compatible path with the cache off, in rounds
+that alternate before/after so that a machine whose load drifts slows both alike. Also: where a
+call's time goes (a tiny prompt: HTTP and server overhead; the same RAG prompt with a 1-token
+reply: prompt evaluation; the full reply: generation), each server's peak RSS, and with
+``--rag-run`` the wall time of ``memobench run --agent rag`` on those conversations with each
+server. Every figure is printed with the machine's load average: read ratios, not absolutes,
+on a shared machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from memobench.llm import GenerateConfig, get_llm
+from memobench.llm import GenerateConfig, Message, MockBackend, get_llm
+from memobench.runner import RunConfig, Runner
 
-SPEC = "local:smollm2-135m"
-
-
-def _dialogue(data_dir: Path, words: int) -> str:
-    raw = json.loads((data_dir / "locomo" / "locomo10.json").read_text())
-    conv = next(c for c in raw if c["sample_id"] == "conv-30")["conversation"]
-    lines = []
-    for key in sorted(k for k in conv if k.startswith("session_") and k[8:].isdigit()):
-        lines += [f"{t['speaker']}: {t['text']}" for t in conv[key]]
-    # ~0.75 words per token for English chat text.
-    return " ".join(" ".join(lines).split()[: int(words)])
+MODEL = "smollm2-135m"
+MODES = {"before": "llama_cpp.server", "after": ""}
 
 
-def _children_peak_rss_mb() -> float:
-    """VmHWM of this process's children (the llama_cpp.server), in MB."""
-    peak = 0.0
-    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        for pid in (task / "children").read_text().split():
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak = max(peak, int(line.split()[1]) / 1024)
-    return peak
+def load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-async def _timed(llm, prompts: list[str], max_tokens: int) -> float:  # type: ignore[no-untyped-def]
-    cfg = GenerateConfig(max_tokens=max_tokens)
-    start = time.perf_counter()
-    await asyncio.gather(*(llm.complete(p, config=cfg) for p in prompts))
-    return time.perf_counter() - start
-
-
-def _fmt(name: str, xs: list[float]) -> str:
-    return f"{name}: min {min(xs):.3f}s median {statistics.median(xs):.3f}s (n={len(xs)})"
-
-
-async def bench(args: argparse.Namespace, context: str) -> None:
-    for conc in (1, 2):
-        llm = get_llm(SPEC, cache=False, max_concurrency=conc)
-        await _timed(llm, ["warm up"], 1)  # starts the server
-
-        def tag(i: int, conc: int = conc) -> str:
-            return f"[{conc}-{i}-{time.time_ns()}] "  # unique start: no reuse of a cached prefix
-
-        q = "\nQuestion: What did Gina do after losing her job?\nShort answer:"
-        if conc == 1:
-            tiny = [await _timed(llm, [tag(i) + "Hi"], 1) for i in range(args.repeat)]
-            ev = [await _timed(llm, [tag(i) + context + q], 1) for i in range(args.repeat)]
-            gen = [
-                await _timed(llm, [tag(i) + context + q], args.gen_tokens)
-                for i in range(args.repeat)
-            ]
-            same = [await _timed(llm, [context + q], 1) for _ in range(args.repeat)]
-            print(_fmt("tiny prompt, 1 token (server overhead)", tiny))
-            print(_fmt(f"{args.prompt_tokens}-token prompt, 1 token (prompt eval)", ev))
-            print(_fmt(f"same, {args.gen_tokens} tokens (adds generation)", gen))
-            print(_fmt("identical prompt again, 1 token (prefix cache)", same))
-        prompts = [tag(i) + context + q for i in range(args.calls)]
-        wall = await _timed(llm, prompts, args.gen_tokens)
-        print(
-            f"{args.calls} calls at concurrency {conc}: {wall:.1f}s, {args.calls / wall:.2f} calls/s"
+def capture_prompts(data_dir: str, conversation: str) -> list[str]:
+    """The reader prompts of a RAG QA run (the real retrieval, a mock reader)."""
+    prompts: list[str] = []
+    MockBackend.script("capture", lambda text: prompts.append(text.removeprefix("user: ")) or "x")
+    with tempfile.TemporaryDirectory() as tmp:
+        config = RunConfig(
+            agent="rag",
+            model="mock:capture",
+            data_path=data_dir,
+            conversations=(conversation,),
+            out=Path(tmp) / "run",
+            progress=False,
         )
-    print(f"server peak RSS {_children_peak_rss_mb():.0f} MB; cpus {os.cpu_count()}")
+        Runner(config).run()
+    return prompts
+
+
+def start(mode: str) -> Any:
+    from memobench.llm._local import LocalServer
+
+    os.environ["MEMOBENCH_LOCAL_SERVER"] = MODES[mode]
+    server = LocalServer(MODEL)
+    server.ensure_started()
+    return server
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def timed(llm: Any, prompts: list[str], max_tokens: int, concurrency: int) -> float:
+    sem = asyncio.Semaphore(concurrency)
+    cfg = GenerateConfig(max_tokens=max_tokens, temperature=0.0, stop=("\n",))
+
+    async def one(p: str) -> None:
+        async with sem:
+            await llm.complete([Message(role="user", content=p)], config=cfg)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(one(p) for p in prompts))
+    return time.perf_counter() - began
+
+
+async def bench(args: argparse.Namespace, prompts: list[str]) -> None:
+    servers = {mode: start(mode) for mode in MODES}
+    llms = {
+        m: get_llm(f"openai:{MODEL}", base_url=s.base_url, cache=False, max_concurrency=8)
+        for m, s in servers.items()
+    }
+    walls: dict[str, list[float]] = {m: [] for m in MODES}
+    for r in range(args.rounds):
+        batch = prompts[r * args.calls : (r + 1) * args.calls]
+        for mode in list(MODES)[:: 1 if r % 2 == 0 else -1]:
+            conc = 2 * servers[mode].workers
+            walls[mode].append(await timed(llms[mode], batch, 32, conc))
+            print(
+                f"round {r} {mode}: {len(batch)} RAG QA calls in {walls[mode][-1]:.1f}s = "
+                f"{len(batch) / walls[mode][-1]:.3f} calls/s ({load()})",
+                flush=True,
+            )
+    calls = args.calls * args.rounds
+    for mode in MODES:
+        s = servers[mode]
+        print(
+            f"{mode} ({'llama_cpp.server' if s.legacy else 'memobench server'}, {s.workers} "
+            f"workers x {s.n_threads} threads): {calls / sum(walls[mode]):.3f} calls/s, "
+            f"startup {s.startup_s:.1f}s, server peak RSS {peak_rss_mb(s.proc.pid):.0f} MB"
+        )
+    print(f"after/before calls/s: {sum(walls['before']) / sum(walls['after']):.2f}x ({load()})")
+    for mode in MODES:  # one call at a time: where a call's time goes
+        llm, p = llms[mode], prompts[0]
+        tiny = await timed(llm, ["Hi"], 1, 1)
+        evalp = await timed(llm, [f"[{time.time_ns()}] {p}"], 1, 1)
+        full = await timed(llm, [f"[{time.time_ns()}] {p}"], 32, 1)
+        print(
+            f"{mode}, one call alone: tiny prompt {tiny:.2f}s (overhead), RAG prompt with a "
+            f"1-token reply {evalp:.2f}s (prompt eval), full reply {full:.2f}s ({load()})"
+        )
+    for s in servers.values():
+        s.stop()
+
+
+def rag_run(data_dir: str, convs: str) -> None:
+    for mode, server in MODES.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**os.environ, "MEMOBENCH_CACHE_DIR": tmp, "MEMOBENCH_LOCAL_SERVER": server}
+            cmd = [sys.executable, "-m", "memobench", "run", "--agent", "rag"]
+            cmd += ["--data-path", data_dir, "--conversations", convs, "--out", f"{tmp}/run"]
+            began = time.perf_counter()
+            proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+            peak = 0
+            while proc.poll() is None:
+                pids = [proc.pid, *_children(proc.pid)]
+                peak = max(peak, sum(_rss_kb(p) for p in pids))
+                time.sleep(1)
+            print(
+                f"rag run {convs} {mode}: rc {proc.returncode}, "
+                f"{time.perf_counter() - began:.0f}s wall, peak RSS {peak / 1024:.0f} MB "
+                f"(memobench + server) ({load()})",
+                flush=True,
+            )
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(x) for x in out.split()]
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--prompt-tokens", type=int, default=1200)
-    ap.add_argument("--gen-tokens", type=int, default=32)
-    ap.add_argument("--calls", type=int, default=10)
-    ap.add_argument("--rag-run", action="store_true")
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--calls", type=int, default=16, help="calls per round per server")
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--conversation", default="conv-30", help="whose RAG prompts to send")
+    ap.add_argument("--rag-run", metavar="CONVS", help="also time memobench run on these")
     args = ap.parse_args()
-    data_dir = Path(os.environ.get("MEMOBENCH_DATA_DIR", "../shared/datasets"))
-    asyncio.run(bench(args, _dialogue(data_dir, args.prompt_tokens * 0.75)))
+    data_dir = os.environ.get("MEMOBENCH_DATA_DIR", "../shared/datasets")
+    prompts = capture_prompts(data_dir, args.conversation)
+    print(f"{len(prompts)} RAG QA prompts of {args.conversation}; cpus {os.cpu_count()}")
+    asyncio.run(bench(args, prompts))
     if args.rag_run:
-        with tempfile.TemporaryDirectory() as tmp:
-            cmd = [sys.executable, "-m", "memobench", "run", "--agent", "rag"]
-            cmd += ["--model", SPEC, "--data-path", str(data_dir)]
-            cmd += ["--conversations", "conv-30", "--out", f"{tmp}/run"]
-            start = time.perf_counter()
-            subprocess.run(cmd, check=True, env={**os.environ, "MEMOBENCH_CACHE_DIR": tmp})
-            print(f"RAG QA run on conv-30: {time.perf_counter() - start:.0f}s wall")
+        rag_run(data_dir, args.rag_run)
 
 
 if __name__ == "__main__":

