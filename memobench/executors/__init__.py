@@ -41,6 +41,13 @@ def ray(**options: Any) -> Executor:
     return RayExecutor(**options)
 
 
+def start_local_ray(num_cpus: int) -> None:
+    """Start the small local Ray cluster the ``ray`` executor uses (tests share one)."""
+    from ._ray import start_local_ray as start
+
+    start(num_cpus)
+
+
 def make_executor(
     name: str = "local", *, workers: int | None = None, ray_address: str | None = None
 ) -> Executor:
@@ -66,4 +73,5 @@ __all__ = [
     "executors",
     "make_executor",
     "run_config",
+    "start_local_ray",
 ]

@@ -66,6 +66,32 @@ def _shard_stream(job_json: str, shard: dict[str, Any], workers: int) -> Iterato
             return
 
 
+#: Attempts at starting a local cluster: Ray waits a fixed 30 s for its raylet, which an
+#: overloaded host can exceed (seen at load average 30 on 2 cores).
+START_ATTEMPTS = 3
+
+
+def start_local_ray(num_cpus: int) -> None:
+    """Start a small local Ray cluster in this process: ``num_cpus`` CPUs, no dashboard, the
+    smallest object store, no log forwarding; retried when Ray's start-up wait runs out."""
+    import ray
+
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            ray.init(
+                num_cpus=num_cpus,
+                include_dashboard=False,
+                object_store_memory=OBJECT_STORE_BYTES,
+                log_to_driver=False,
+            )
+            return
+        except Exception as exc:
+            ray.shutdown()  # stop what the failed start left running
+            if attempt == START_ATTEMPTS or "timed out during startup" not in str(exc):
+                raise ExecutorError(f"could not start a local Ray cluster: {exc}") from exc
+
+
 class RayExecutor:
     """``--executor ray [--ray-address ADDR] --workers N``."""
 
@@ -93,12 +119,7 @@ class RayExecutor:
         if self.address:
             ray.init(address=self.address, log_to_driver=False)
         else:  # a small local cluster: a CPU per worker, no dashboard, a small object store
-            ray.init(
-                num_cpus=self.workers,
-                include_dashboard=False,
-                object_store_memory=OBJECT_STORE_BYTES,
-                log_to_driver=False,
-            )
+            start_local_ray(self.workers)
         self._started = True
 
     def shutdown(self) -> None:

@@ -67,7 +67,7 @@ def test_processes_match_local_and_rerun_is_free(
 def test_killed_worker_loses_only_in_flight_items(tmp_path: Path, data_dir: str, env: None) -> None:
     out = tmp_path / "run"
     with FakeOpenAIServer(latency_s=0.3) as srv:
-        cfg = config(srv.base_url, data_dir, out, limit=None, concurrency=2)
+        cfg = config(srv.base_url, data_dir, out, limit=30, concurrency=2)
         ex = make_executor("processes", workers=2)
         failure: list[BaseException] = []
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from _helpers import answers, config, samples
 
-from memobench.executors import ExecutorError, make_executor, run_config
+from memobench.executors import ExecutorError, make_executor, run_config, start_local_ray
 from memobench.runner import Runner
 from memobench.testing import FakeOpenAIServer
 
@@ -23,13 +23,7 @@ ray = pytest.importorskip("ray", reason="ray is not installed (pip install 'memo
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[None]:
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        object_store_memory=80 * 1024 * 1024,
-        log_to_driver=False,
-    )
+    start_local_ray(2)  # what the executor starts: 2 CPUs, no dashboard, 80 MB object store
     try:
         yield
     finally:
