@@ -29,8 +29,10 @@ def dataset_of(conv: Conversation) -> str:
 
 def item_label(qa: QAItem) -> str | None:
     """The label tables group by: the dataset's own type (None for plain LoCoMo, whose
-    category table already is the per-type table)."""
-    return qa.label
+    category table already is the per-type table); Locomo-Plus's cognitive items by relation
+    type (``cognitive:causal``)."""
+    subtype = qa.gold.get("subtype") if qa.label == "cognitive" else None
+    return f"{qa.label}:{subtype}" if subtype else qa.label
 
 
 def _session_key(rid: str) -> str:

@@ -26,6 +26,10 @@ def test_asked_at_is_the_datasets_time(locomo_plus) -> None:  # type: ignore[no-
     q = render_question(lp, lp.qa[0]).question
     # Item 0: trigger one week after conv-26's last session (22 Oct 2023, 9:55 am).
     assert q.asked_at.isoformat() == "2023-10-29T09:55:00"
+    # Cognitive items are tabled by relation type.
+    answers = {lp.qa[0].qa_id: {"prediction": "x", "retrieved": None, "extra": {}}}
+    (sample,) = qa_task().score([lp], answers, options={})
+    assert sample.extra["label"] == f"cognitive:{lp.qa[0].gold['subtype']}"
 
 
 def _score(retrieved: list[str] | None):  # type: ignore[no-untyped-def]
