@@ -175,7 +175,7 @@ def build_decoys(
             ),
             None,
         )
-        answers: dict[str, str | None] = {
+        answers: dict[DecoyKind, str | None] = {
             "gold": gold,
             "paraphrase": _PARAPHRASES[i % len(_PARAPHRASES)].replace("{g}", gold),
             "overlong": gold + "." + _PADDING,
@@ -194,7 +194,7 @@ def build_decoys(
                     kind=kind,
                     question=q.question,
                     gold=gold,
-                    answer=ans,  # type: ignore[arg-type]
+                    answer=ans,
                     expected=EXPECTED[kind],
                 )
             )

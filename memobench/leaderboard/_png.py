@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ._columns import task_order, task_view
 from ._pareto import FRONT_AXES, FrontPlot, front_plots
@@ -33,7 +34,9 @@ def render_png(board: Leaderboard, out_dir: str | Path, *, dpi: int = 200) -> li
         width = 0.8 / n
         fig, ax = plt.subplots(figsize=(max(6.0, 1.3 * len(groups) + 2), 3.6))
         for i, (entry, row) in enumerate(zip(view.entries, view.rows, strict=True)):
-            xs, ys, errs = [], [], [[], []]
+            xs: list[float] = []
+            ys: list[float] = []
+            errs: list[list[float]] = [[], []]
             for g, col in enumerate(groups):
                 cell = row[col.key]
                 if not isinstance(cell.value, int | float):
@@ -64,7 +67,9 @@ def render_png(board: Leaderboard, out_dir: str | Path, *, dpi: int = 200) -> li
     return written
 
 
-def _front_png(board: Leaderboard, plots: list[FrontPlot], out_dir: Path, dpi: int, plt) -> Path:  # type: ignore[no-untyped-def]
+def _front_png(
+    board: Leaderboard, plots: list[FrontPlot], out_dir: Path, dpi: int, plt: Any
+) -> Path:
     """``leaderboard_<task>_front.png``: accuracy × (cost, latency), one row per metric, front
     points filled orange and joined by the front staircase."""
     metrics = list(dict.fromkeys(p.metric for p in plots))

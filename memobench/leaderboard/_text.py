@@ -27,8 +27,11 @@ def rich_tables(board: Leaderboard) -> Group:
         view = task_view(board, task)
         table = Table(title=f"memobench leaderboard: {task}", caption=_caption(board, task))
         for col in view.columns:
-            justify = "left" if col.kind == "text" else "right"
-            table.add_column(col.title, justify=justify, no_wrap=col.key == "overall")
+            table.add_column(
+                col.title,
+                justify="left" if col.kind == "text" else "right",
+                no_wrap=col.key == "overall",
+            )
         for entry, row in zip(view.entries, view.rows, strict=True):
             cells = [Text(row[c.key].text) for c in view.columns]
             if entry.smoke_test:

@@ -69,7 +69,7 @@ def qa_summary(result: TaskResult) -> Any:
 
 def qa_table(
     result: TaskResult, *, title: str = "QA (LoCoMo F1 ×100, 95% CI clustered by conversation)"
-):  # type: ignore[no-untyped-def]
+) -> Any:
     """Rows per category in the paper's column order, then both overall numbers, labelled."""
     from rich.table import Table
 
