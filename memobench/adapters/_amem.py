@@ -26,6 +26,7 @@ from ..agents import AgentContext, Answer, Question, RetrievedItem
 from ..data import Session, Turn
 from ..errors import ConfigError
 from ._common import (
+    SDK_TIMEOUT_S,
     Perspective,
     View,
     answer_by_reader,
@@ -110,8 +111,13 @@ class AMemAgent:
             finally:
                 retrievers.SentenceTransformerEmbeddingFunction = original
         # Its client was built without a base URL (it would read OPENAI_BASE_URL): replace it.
+        # No SDK retries and no SDK timeout short of the runner's: the LLM layer behind the
+        # gateway retries already, and a slow local model must not get duplicate requests.
         system.llm_controller.llm.client = OpenAI(
-            api_key=self.lease.key, base_url=self.lease.base_url
+            api_key=self.lease.key,
+            base_url=self.lease.base_url,
+            max_retries=0,
+            timeout=SDK_TIMEOUT_S,
         )
         return system
 

@@ -21,6 +21,10 @@ from ..errors import ConfigError, PluginError
 if TYPE_CHECKING:
     from ..gateway import GatewayLease
 
+#: SDK-side HTTP timeout, beyond any call the runner lets an item make: the LLM layer behind
+#: the gateway times out and retries; an SDK that gives up first only duplicates requests.
+SDK_TIMEOUT_S = 3600.0
+
 Perspective = Literal["single", "both"]
 AnswerWith = Literal["reader", "system"]
 

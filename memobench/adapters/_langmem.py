@@ -26,6 +26,7 @@ from ..data import Session, Turn
 from ..errors import ConfigError
 from . import _langmem_ids
 from ._common import (
+    SDK_TIMEOUT_S,
     Perspective,
     View,
     answer_by_reader,
@@ -97,7 +98,9 @@ class LangMemAgent:
             temperature=0,
             max_tokens=self.lease.max_tokens_cap,  # type: ignore[call-arg]
             # Its own client: LangChain's shared default one would outlive this run's loop.
-            http_async_client=httpx.AsyncClient(timeout=600),
+            # No SDK retries: the LLM layer behind the gateway retries already.
+            http_async_client=httpx.AsyncClient(timeout=SDK_TIMEOUT_S),
+            max_retries=0,
         )
         manager = create_memory_store_manager(
             llm,

@@ -27,36 +27,51 @@ class RecordingReader:
 
 
 def load_subset(
-    locomo_file: Path, tmp: Path, conversations: tuple[str, ...], sessions: int
+    locomo_file: Path,
+    tmp: Path,
+    conversations: tuple[str, ...],
+    sessions: int,
+    turns: int | None = None,
 ) -> tuple[Path, dict[str, Any]]:
     """The subset file and its conversations, loaded by memobench, by id."""
     from memobench.datasets import load_dataset
 
-    path = write_subset(locomo_file, tmp / "subset.json", conversations, sessions)
+    path = write_subset(locomo_file, tmp / "subset.json", conversations, sessions, turns)
     return path, {c.sample_id: c for c in load_dataset(path).conversations}
 
 
 def write_subset(
-    locomo_file: Path, out: Path, conversations: tuple[str, ...], sessions: int
+    locomo_file: Path,
+    out: Path,
+    conversations: tuple[str, ...],
+    sessions: int,
+    turns: int | None = None,
 ) -> Path:
-    """Write ``out`` (a LoCoMo-format JSON file) and return it."""
+    """Write ``out`` (a LoCoMo-format JSON file) and return it: the first ``sessions``
+    sessions, each cut to its first ``turns`` turns (None: all of them)."""
 
     def kept(key: str) -> bool:
         found = re.search(r"session_(\d+)", key)
         return found is None or int(found.group(1)) <= sessions
 
-    kept_sessions = {f"D{i}" for i in range(1, sessions + 1)}
+    def cited(evidence: object) -> bool:
+        found = re.fullmatch(r"D(\d+):(\d+)", str(evidence).strip())
+        return (
+            found is not None
+            and int(found.group(1)) <= sessions
+            and (turns is None or int(found.group(2)) <= turns)
+        )
+
     rows: list[dict[str, Any]] = []
     for conv in json.loads(locomo_file.read_text()):
         if conv["sample_id"] not in conversations:
             continue
-        dialogue = {k: v for k, v in conv["conversation"].items() if kept(k)}
-        qa = [
-            q
-            for q in conv["qa"]
-            if q.get("evidence")
-            and all(str(e).split(":")[0] in kept_sessions for e in q["evidence"])
-        ]
+        dialogue = {
+            k: v[:turns] if isinstance(v, list) else v
+            for k, v in conv["conversation"].items()
+            if kept(k)
+        }
+        qa = [q for q in conv["qa"] if q.get("evidence") and all(cited(e) for e in q["evidence"])]
         per_session = {
             key: {k: v for k, v in conv.get(key, {}).items() if kept(k)}
             for key in ("event_summary", "observation", "session_summary")

@@ -61,7 +61,7 @@ class AMemFake(RecordingReader):
 def test_amem_runs_end_to_end_metered_recalled_isolated_and_free_on_rerun(
     tmp_path: Path, locomo_path: Path
 ) -> None:
-    subset, convs = load_subset(locomo_path, tmp_path, CONVS, sessions=1)
+    subset, convs = load_subset(locomo_path, tmp_path, CONVS, sessions=1, turns=12)
     turns = {cid: [t for s in c.sessions for t in s.turns] for cid, c in convs.items()}
     fake = AMemFake()
     env = {k: os.environ.get(k) for k in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
