@@ -67,6 +67,15 @@ class FakeRequest:
 Reply = Callable[[FakeRequest], str]
 
 
+def _constant(text: str) -> Reply:
+    """A reply function that always answers ``text``."""
+
+    def reply(_req: FakeRequest) -> str:
+        return text
+
+    return reply
+
+
 @dataclass
 class ServerStats:
     requests: int = 0
@@ -128,7 +137,7 @@ class FakeOpenAIServer(LoopThreadServer):
         super().__init__(port)
         self._reply_queue: deque[str] | None = None
         if isinstance(reply, str):
-            self._reply_fn: Reply = lambda _req, _r=reply: _r
+            self._reply_fn: Reply = _constant(reply)
         elif isinstance(reply, list):
             self._reply_queue = deque(reply)
             self._reply_fn = self._from_queue
@@ -178,7 +187,7 @@ class FakeOpenAIServer(LoopThreadServer):
                 self._reply_queue = deque(reply)
                 self._reply_fn = self._from_queue
             elif isinstance(reply, str):
-                self._reply_fn = lambda _req, _r=reply: _r
+                self._reply_fn = _constant(reply)
             else:
                 self._reply_fn = reply
 
