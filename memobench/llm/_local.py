@@ -188,7 +188,9 @@ class LocalServer:
             spec = LOCAL_MODELS[self.name]
             self.model_path = gguf_path(self.name)
             self.port = _free_port()
-            log_path = cache_dir() / "logs" / f"llama_server_{self.name}_{os.getpid()}.log"
+            log_path = (
+                cache_dir() / "logs" / f"llama_server_{self.name}_{os.getpid()}_{self.port}.log"
+            )
             log_path.parent.mkdir(parents=True, exist_ok=True)
             start = time.perf_counter()
             with open(log_path, "wb") as log_file:
