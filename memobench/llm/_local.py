@@ -13,13 +13,16 @@ import atexit
 import contextlib
 import importlib.util
 import os
+import queue
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ._cache import cache_dir
 from ._errors import LocalModelUnavailable
@@ -128,6 +131,45 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
+_spawn_queue: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+
+
+def _spawner() -> None:
+    while True:
+        _spawn_queue.get()()
+
+
+def _spawn(cmd: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+    """``Popen`` from one thread that lives as long as the process: the parent-death signal of
+    ``_die_with_parent`` fires when the *thread* that started the child exits, and servers are
+    started from short-lived executor threads (``asyncio.to_thread``), which killed the server
+    as soon as a ``complete_sync`` call's loop closed."""
+    out: list[Any] = []
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            out.append(subprocess.Popen(cmd, **kwargs))
+        except BaseException as exc:
+            out.append(exc)
+        done.set()
+
+    with _spawner_lock:
+        global _spawner_thread
+        if _spawner_thread is None:
+            _spawner_thread = threading.Thread(target=_spawner, name="local-spawner", daemon=True)
+            _spawner_thread.start()
+    _spawn_queue.put(work)
+    done.wait()
+    if isinstance(out[0], BaseException):
+        raise out[0]
+    return out[0]
+
+
+_spawner_lock = threading.Lock()
+_spawner_thread: threading.Thread | None = None
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -188,11 +230,13 @@ class LocalServer:
             spec = LOCAL_MODELS[self.name]
             self.model_path = gguf_path(self.name)
             self.port = _free_port()
-            log_path = cache_dir() / "logs" / f"llama_server_{self.name}_{os.getpid()}.log"
+            log_path = (
+                cache_dir() / "logs" / f"llama_server_{self.name}_{os.getpid()}_{self.port}.log"
+            )
             log_path.parent.mkdir(parents=True, exist_ok=True)
             start = time.perf_counter()
             with open(log_path, "wb") as log_file:
-                self.proc = subprocess.Popen(
+                self.proc = _spawn(
                     self._command(spec),
                     # Threads that wait sleep instead of spinning: spinning OpenMP threads
                     # starve each other on a shared machine (only matters for threads > 1).

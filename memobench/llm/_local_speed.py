@@ -21,8 +21,9 @@ SPEED_FILE = "local_speed.json"
 MIN_CALLS = 20
 """Fewer calls than this say little about a run's pace and are not recorded."""
 
-#: Calls per second of a RAG QA run on conv-30 (answer phase, 2 workers), measured on a shared
-#: 2-core machine under load (notes/local.md): what a first run assumes before it has measured.
+#: What a first run assumes before it has measured this machine: issue 16's figure for the
+#: wave-2 server on 2 cores (about 31 RAG QA questions a minute, SmolLM2), and half that for the
+#: twice larger Gemma. Not re-measured idle (notes/local.md); the first run replaces it.
 REFERENCE_CALLS_PER_S = {"smollm2-135m": 0.5, "gemma3-270m": 0.25}
 
 
