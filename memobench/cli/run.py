@@ -207,10 +207,12 @@ def run(
             fail(str(exc), code=2)
         return
     from ..executors import close_executor, make_executor, run_config
+    from ..progress import print_pre_run_estimate
 
     try:
         runner = Runner(config)
         click.echo(f"run {runner.config_hash} → {runner.run_dir.path}", err=True)
+        print_pre_run_estimate(runner)  # local readers only, and only for runs over a minute
         if executor == "local":
             results = runner.run()  # the plain loop: nothing to coordinate
         else:
