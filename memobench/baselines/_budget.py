@@ -8,14 +8,17 @@ from collections.abc import Sequence
 from .._util.tokens import count_tokens
 from ._reader import ANSWER_TOKENS, context_window
 
-#: Slack for the chat template and tokenizer differences (budgets are cl100k counts).
+#: Slack for the chat template (budgets are cl100k counts).
 TEMPLATE_SLACK = 64
+#: Share of the window that cl100k counts may fill: a reader's own tokenizer can need more
+#: tokens for the same text (SmolLM2's needed 4,293 for a BEAM prompt budgeted at 4,096).
+TOKENIZER_SHARE = 0.9
 
 
 def room_for(reader_spec: str, *fixed: str, reply_tokens: int = ANSWER_TOKENS) -> int:
     """Tokens left for context in one prompt to ``reader_spec`` beside the ``fixed`` texts."""
     used = sum(count_tokens(t) for t in fixed) + reply_tokens + TEMPLATE_SLACK
-    return max(context_window(reader_spec) - used, 0)
+    return max(int(context_window(reader_spec) * TOKENIZER_SHARE) - used, 0)
 
 
 def cut_to(text: str, budget_tokens: int) -> str:
