@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .._util.files import atomic_write_text
 from ..datasets import LoadedDataset
 from ..llm import LLMClient, Meter, phase, use_meter
-from ..results import RunResults, SampleRecord, aggregate_task, load_samples
-from ..rundir import RunDir, load_run_dataset, score_run_dir, usage_report, write_samples
+from ..results import RunResults, SampleRecord, load_samples
+from ..rundir import RunDir, load_run_dataset, score_run_dir, write_samples
 from ..scoring import beam, locomo_plus, longmemeval
 from ._datasets import DatasetJudge
+from ._rundir import write_judged_results
 
 _DATASET_OF = {"longmemeval": "longmemeval", "beam": "beam", "locomo-plus": "locomo-plus"}
 
@@ -165,17 +165,4 @@ def add_dataset_judged_scores(
         "n_errors": sum(sc.get(key.removesuffix("_official")) is None for sc, _ in judged),
         "dataset_scores": dataset_scores(dataset, rows),
     }
-    qa = aggregate_task(
-        [s for s in updated if s.task == "qa"],
-        task="qa",
-        task_version=old.task_version,
-        scoring_version=old.scoring_version,
-        main_metric=old.main_metric,
-        seed=spec.seed,
-        extra={**old.extra, "judges": judges},
-    )
-    results = results.model_copy(
-        update={"tasks": {**results.tasks, "qa": qa}, "usage": usage_report(run_dir)}
-    )
-    atomic_write_text(run_dir.results, results.model_dump_json(indent=2))
-    return results
+    return write_judged_results(run_dir, results, updated, judges, seed=spec.seed)

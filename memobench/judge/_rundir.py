@@ -99,13 +99,27 @@ def add_judged_scores(
         "n_failed_judgments": sum(v.n_errors for v in verdicts),
         **({"k_runs": run_spread(verdicts)} if k > 1 else {}),
     }
+    return write_judged_results(run_dir, results, updated, judges, seed=spec.seed)
+
+
+def write_judged_results(
+    run_dir: RunDir,
+    results: RunResults,
+    updated: list[SampleRecord],
+    judges: dict[str, object],
+    *,
+    seed: int,
+) -> RunResults:
+    """Re-aggregate QA from the judged ``updated`` samples with ``judges`` recorded, write
+    ``results.json`` atomically and return it (shared by the LoCoMo and the dataset judges)."""
+    old = results.tasks["qa"]
     qa = aggregate_task(
         [s for s in updated if s.task == "qa"],
         task="qa",
         task_version=old.task_version,
         scoring_version=old.scoring_version,
         main_metric=old.main_metric,
-        seed=spec.seed,
+        seed=seed,
         extra={**old.extra, "judges": judges},
     )
     results = results.model_copy(
