@@ -19,7 +19,7 @@ from typing import Any
 
 from ._job import Shard, ShardJob
 from ._protocol import ExecutorError, Sink
-from ._worker import decode
+from ._worker import drain
 
 _END = object()
 
@@ -84,18 +84,7 @@ class ProcessExecutor:
                 t = threading.Thread(target=read, args=(shard.index, stream), daemon=True)
                 t.start()
                 threads.append(t)
-            open_ = len(shards)
-            while open_:
-                _index, msg = inbox.get()
-                if msg is _END:
-                    open_ -= 1
-                    continue
-                kind, payload = msg
-                record = decode(kind, payload)
-                if kind == "answer":
-                    sink.answer(record)  # type: ignore[arg-type]
-                else:
-                    sink.usage(record)  # type: ignore[arg-type]
+            drain(inbox, len(shards), sink, end=_END)
             finished = True
         finally:
             for proc in self.procs:

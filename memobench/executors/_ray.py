@@ -18,7 +18,7 @@ from typing import Any
 
 from ._job import Shard, ShardJob
 from ._protocol import ExecutorError, Sink
-from ._worker import decode, run_shard
+from ._worker import drain, run_shard
 
 #: Object store of a local cluster: the smallest Ray accepts (messages are tiny).
 OBJECT_STORE_BYTES = 80 * 1024 * 1024
@@ -171,18 +171,7 @@ class RayExecutor:
             t.start()
         finished = False
         try:
-            open_ = len(shards)
-            while open_:
-                _index, msg = inbox.get()
-                if msg is None:
-                    open_ -= 1
-                    continue
-                kind, payload = msg
-                record = decode(kind, payload)
-                if kind == "answer":
-                    sink.answer(record)  # type: ignore[arg-type]
-                else:
-                    sink.usage(record)  # type: ignore[arg-type]
+            drain(inbox, len(shards), sink, end=None)
             finished = True
         finally:
             if not finished:

@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import json
 import os
+import queue
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +18,7 @@ from ..llm import Meter, PhaseUsage
 from ..rundir import AnswerRecord
 from ..runner import Runner
 from ._job import Shard, ShardJob
-from ._protocol import ExecutorError
+from ._protocol import ExecutorError, Sink
 
 #: ``emit(kind, payload)``: kind ``answer`` (an AnswerRecord line) or ``usage`` (meter rows).
 Emit = Callable[[str, Any], None]
@@ -108,6 +109,20 @@ def decode(kind: str, payload: Any) -> AnswerRecord | Meter:
     if kind == "usage":
         return meter_from_rows(payload)
     raise ExecutorError(f"unknown worker message kind {kind!r}")
+
+
+def drain(inbox: queue.Queue[tuple[int, Any]], shards: int, sink: Sink, *, end: object) -> None:
+    """Hand the workers' messages in ``inbox`` to ``sink`` until each of ``shards`` sent ``end``."""
+    while shards:
+        _index, msg = inbox.get()
+        if msg is end:
+            shards -= 1
+            continue
+        record = decode(*msg)
+        if isinstance(record, AnswerRecord):
+            sink.answer(record)
+        else:
+            sink.usage(record)
 
 
 def main() -> None:
