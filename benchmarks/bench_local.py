@@ -1,10 +1,12 @@
 """The embedded default ``local:smollm2-135m``: calls/s on the real RAG QA load, before and after.
 
-    python benchmarks/bench_local.py [--calls 16] [--rounds 2] [--rag-run conv-30]
+    python benchmarks/bench_local.py [--calls 16] [--rounds 2] [--modes wave2,llama_cpp,ik]
+        [--rag-run conv-30]
 
-"before" is the wave-2 server (``llama_cpp.server``, 2 threads, one request at a time,
-``MEMOBENCH_LOCAL_SERVER=llama_cpp.server``); "after" is memobench's own server (2 workers of
-1 thread). The prompts are conv-30's real RAG reader prompts (captured through a mock reader,
+Modes: ``wave2`` is the wave-2 server (``llama_cpp.server``, 2 threads, one request at a time,
+``MEMOBENCH_LOCAL_SERVER=llama_cpp.server``); ``llama_cpp`` is memobench's own server (2 workers
+of 1 thread) on llama-cpp-python; ``ik`` is the same server on the prebuilt ik_llama.cpp engine
+(the default since wave 3, ``MEMOBENCH_LOCAL_ENGINE``). Ratios are to the first mode. The prompts are conv-30's real RAG reader prompts (captured through a mock reader,
 no model), sent through memobench's one OpenAI-compatible path with the cache off, in rounds
 that alternate before/after so that a machine whose load drifts slows both alike. Also: where a
 call's time goes (a tiny prompt: HTTP and server overhead; the same RAG prompt with a 1-token
@@ -30,7 +32,13 @@ from memobench.llm import GenerateConfig, Message, MockBackend, get_llm
 from memobench.runner import RunConfig, Runner
 
 MODEL = "smollm2-135m"
-MODES = {"before": "llama_cpp.server", "after": ""}
+#: mode → (MEMOBENCH_LOCAL_SERVER, MEMOBENCH_LOCAL_ENGINE)
+ALL_MODES = {
+    "wave2": ("llama_cpp.server", "llama_cpp"),
+    "llama_cpp": ("", "llama_cpp"),
+    "ik": ("", "ik"),
+}
+MODES: dict[str, tuple[str, str]] = dict(ALL_MODES)
 
 
 def load() -> str:
@@ -57,7 +65,7 @@ def capture_prompts(data_dir: str, conversation: str) -> list[str]:
 def start(mode: str) -> Any:
     from memobench.llm._local import LocalServer
 
-    os.environ["MEMOBENCH_LOCAL_SERVER"] = MODES[mode]
+    os.environ["MEMOBENCH_LOCAL_SERVER"], os.environ["MEMOBENCH_LOCAL_ENGINE"] = MODES[mode]
     server = LocalServer(MODEL)
     server.ensure_started()
     return server
@@ -90,9 +98,10 @@ async def bench(args: argparse.Namespace, prompts: list[str]) -> None:
         for m, s in servers.items()
     }
     walls: dict[str, list[float]] = {m: [] for m in MODES}
+    order = list(MODES)
     for r in range(args.rounds):
         batch = prompts[r * args.calls : (r + 1) * args.calls]
-        for mode in list(MODES)[:: 1 if r % 2 == 0 else -1]:
+        for mode in order[r % len(order) :] + order[: r % len(order)]:  # rotate who goes first
             conc = 2 * servers[mode].workers
             walls[mode].append(await timed(llms[mode], batch, 32, conc))
             print(
@@ -104,11 +113,15 @@ async def bench(args: argparse.Namespace, prompts: list[str]) -> None:
     for mode in MODES:
         s = servers[mode]
         print(
-            f"{mode} ({'llama_cpp.server' if s.legacy else 'memobench server'}, {s.workers} "
-            f"workers x {s.n_threads} threads): {calls / sum(walls[mode]):.3f} calls/s, "
-            f"startup {s.startup_s:.1f}s, server peak RSS {peak_rss_mb(s.proc.pid):.0f} MB"
+            f"{mode} ({'llama_cpp.server' if s.legacy else 'memobench server'} on {s.engine}, "
+            f"{s.workers} workers x {s.n_threads} threads): {calls / sum(walls[mode]):.3f} "
+            f"calls/s, startup {s.startup_s:.1f}s, server peak RSS "
+            f"{peak_rss_mb(s.proc.pid):.0f} MB"
         )
-    print(f"after/before calls/s: {sum(walls['before']) / sum(walls['after']):.2f}x ({load()})")
+    first = order[0]
+    for mode in order[1:]:
+        ratio = sum(walls[first]) / sum(walls[mode])
+        print(f"{mode}/{first} calls/s: {ratio:.2f}x ({load()})")
     for mode in MODES:  # one call at a time: where a call's time goes
         llm, p = llms[mode], prompts[0]
         tiny = await timed(llm, ["Hi"], 1, 1)
@@ -123,9 +136,10 @@ async def bench(args: argparse.Namespace, prompts: list[str]) -> None:
 
 
 def rag_run(data_dir: str, convs: str) -> None:
-    for mode, server in MODES.items():
+    for mode, (server, engine) in MODES.items():
         with tempfile.TemporaryDirectory() as tmp:
             env = {**os.environ, "MEMOBENCH_CACHE_DIR": tmp, "MEMOBENCH_LOCAL_SERVER": server}
+            env["MEMOBENCH_LOCAL_ENGINE"] = engine
             cmd = [sys.executable, "-m", "memobench", "run", "--agent", "rag"]
             cmd += ["--data-path", data_dir, "--conversations", convs, "--out", f"{tmp}/run"]
             began = time.perf_counter()
@@ -164,7 +178,10 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--conversation", default="conv-30", help="whose RAG prompts to send")
     ap.add_argument("--rag-run", metavar="CONVS", help="also time memobench run on these")
+    ap.add_argument("--modes", default=",".join(ALL_MODES), help="servers to compare, in order")
     args = ap.parse_args()
+    MODES.clear()
+    MODES.update({m: ALL_MODES[m] for m in args.modes.split(",")})
     data_dir = os.environ.get("MEMOBENCH_DATA_DIR", "../shared/datasets")
     prompts = capture_prompts(data_dir, args.conversation)
     print(f"{len(prompts)} RAG QA prompts of {args.conversation}; cpus {os.cpu_count()}")

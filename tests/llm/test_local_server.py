@@ -105,6 +105,21 @@ def test_models_and_fields_pass_through(served: tuple[str, list[StandIn]]) -> No
     assert done.json()["choices"][0]["text"].endswith("says hi")
 
 
+def test_openai_json_schema_becomes_json_object_plus_schema(
+    served: tuple[str, list[StandIn]],
+) -> None:
+    """Both engines compile ``json_object`` + ``schema`` to a grammar; OpenAI's own form would
+    be ignored by llama-cpp-python, so the server rewrites it."""
+    url, workers = served
+    schema = {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}
+    spec = {"name": "thing", "schema": schema, "strict": True}
+    assert _chat(url, "hi", response_format={"type": "json_schema", "json_schema": spec}).is_success
+    assert _chat(url, "hi", response_format={"type": "text"}).is_success
+    formats = [s["response_format"] for w in workers for s in w.seen]
+    assert len(formats) == 2
+    assert {"type": "json_object", "schema": schema} in formats and {"type": "text"} in formats
+
+
 def test_two_workers_serve_two_requests_at_once(served: tuple[str, list[StandIn]]) -> None:
     url, workers = served
     StandIn.most_at_once = 0

