@@ -14,7 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .._version import __version__
 
-_TRACKED_PACKAGES = ("openai", "chromadb", "llama-index-core", "nltk", "rouge-score", "pydantic")
+_TRACKED_PACKAGES = (
+    *("openai", "chromadb", "llama-index-core", "nltk", "rouge-score", "pydantic"),
+    *("ik-llama-cpp-python", "llama-cpp-python"),  # the local engines
+)
 
 
 class Provenance(BaseModel):

@@ -10,7 +10,7 @@ from ._dry_run import DryRunBackend
 from ._embed import CachedEmbedder, MiniLMEmbedder, get_embedder, minilm_files
 from ._errors import LLMError, LocalModelUnavailable, RetryableError
 from ._factory import get_llm, parse_spec
-from ._local import LOCAL_MODELS, local_available
+from ._local import LOCAL_MODELS, engine_label, local_available
 from ._local_speed import LocalSpeed, local_speed
 from ._metering import (
     Meter,
@@ -69,6 +69,7 @@ __all__ = [
     "current_meter",
     "current_phase",
     "default_cache",
+    "engine_label",
     "get_embedder",
     "get_llm",
     "local_available",

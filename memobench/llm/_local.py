@@ -71,6 +71,18 @@ def engine_identity(engine: str) -> str:
     return ""
 
 
+def engine_label(model_spec: str) -> str:
+    """For a run's spec: the engine behind ``local:<name>`` when it is not llama-cpp-python
+    (whose runs keep the config hashes they had), else ""."""
+    name = model_spec.removeprefix("local:")
+    if name == model_spec or name not in LOCAL_MODELS:
+        return ""
+    try:
+        return engine_identity(local_engine())
+    except LocalModelUnavailable:
+        return ""
+
+
 def default_workers() -> int:
     """Parallel llama.cpp workers: ``$MEMOBENCH_LOCAL_WORKERS``, else one per core, at most 2."""
     raw = os.environ.get(WORKERS_ENV)

@@ -8,6 +8,7 @@ from typing import Any
 
 from .._util.resources import resource_dir
 from ..datasets import LoadedDataset
+from ..llm import engine_label
 from ..results import AgentRef, DatasetRef, RunSpec
 from ._config import RunConfig
 
@@ -39,6 +40,18 @@ def build_spec(
     prompt_hashes: dict[str, str] = {}
     for task in tasks:
         prompt_hashes.update(task.prompt_hashes())
+    options: dict[str, Any] = {
+        "conversations": list(config.conversations) if config.conversations else None,
+        "limit": config.limit,
+        "protocol": config.protocol,
+        "dedupe": config.dedupe,
+        "task_options": config.task_options,
+        "errata": config.errata,
+        "base_url": config.base_url,
+    }
+    # Another engine computes the same local model with other kernels: another run (hash).
+    if engine := engine_label(config.model):
+        options["local_engine"] = engine
     return RunSpec(
         dataset=DatasetRef(
             name=ds.name, sha256=ds.sha256, path=str(ds.path), n_conversations=len(ds.conversations)
@@ -48,15 +61,7 @@ def build_spec(
         tasks={t.name: t.version for t in tasks},
         prompt_hashes=prompt_hashes,
         seed=config.seed,
-        options={
-            "conversations": list(config.conversations) if config.conversations else None,
-            "limit": config.limit,
-            "protocol": config.protocol,
-            "dedupe": config.dedupe,
-            "task_options": config.task_options,
-            "errata": config.errata,
-            "base_url": config.base_url,
-        },
+        options=options,
     )
 
 

@@ -212,3 +212,28 @@ def test_ctypes_layout_of_candidates_matches_the_library() -> None:
     from ik_llama_cpp import _ctypes_api as C
 
     assert ctypes.sizeof(C.llama_token_data) == 12  # the numpy record _constrain writes
+
+
+def test_the_engine_is_part_of_a_local_runs_spec_and_hash(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, data_dir: str
+) -> None:
+    """A run made on one engine is not resumed on the other (their answers differ), and the
+    llama-cpp-python runs keep the config hashes they were published with."""
+    from memobench.runner import RunConfig, Runner
+
+    def spec(engine: str) -> tuple[str, dict[str, Any]]:
+        monkeypatch.setenv("MEMOBENCH_LOCAL_ENGINE", engine)
+        cfg = RunConfig(
+            agent="no-memory",
+            data_path=data_dir,
+            conversations=("conv-30",),
+            limit=1,
+            out=tmp_path / engine,
+        )
+        runner = Runner(cfg)
+        return runner.config_hash, runner.spec.options
+
+    ik_hash, ik_options = spec("ik")
+    cpp_hash, cpp_options = spec("llama_cpp")
+    assert ik_options["local_engine"] == "ik_llama_cpp 0.1.5"
+    assert "local_engine" not in cpp_options and ik_hash != cpp_hash
