@@ -24,9 +24,16 @@ Choices and fallbacks:
   ``pattern``, numeric bounds (``minimum``, ``multipleOf``...), ``uniqueItems`` and
   ``min/maxProperties`` are ignored, so strings are plain JSON strings and numbers any JSON
   number. Siblings of ``$ref`` are ignored. Unknown keywords are ignored.
+- Arrays: all ``prefixItems`` are generated (then ``items``, within the bounds); a schema
+  ``{}`` / ``true`` or an array without ``items`` takes any JSON value.
+- ``allOf`` parts are merged keyword by keyword (properties united, ``required`` joined,
+  ``additionalProperties: false`` anywhere wins and then covers all merged properties).
 - Accepting less than JSON: whitespace between tokens is at most one space, or one newline
   plus up to 16 spaces/tabs; digit runs are bounded (16 integer / 16 fraction / 3 exponent
   digits), because small models otherwise loop on whitespace or digits until ``max_tokens``.
+  Property names and ``enum`` / ``const`` values have one spelling: compact JSON with
+  non-ASCII characters unescaped. ``maxLength`` counts a ``\\uXXXX`` escape as one
+  character, so a character outside the BMP, escaped as a surrogate pair, counts as two.
 - Keywords that would change the shape in ways a grammar here cannot follow (``not``,
   ``if``/``then``/``else``, ``patternProperties``, ``contains``, ``dependent*``, ...) raise
   ``ValueError`` naming the schema path, as do remote or dangling ``$ref`` and conflicts
@@ -211,7 +218,7 @@ class _Builder:
         words = [w for w in (_NAME_JUNK.sub("-", p).strip("-") for p in parts) if w]
         base = "-".join(["root", *words])
         name, n = base, 1
-        while name in self.rules or name in _PRIMITIVES:
+        while name in self.rules or name in _PRIMITIVES or (name == "root" and path != "#"):
             n += 1
             name = f"{base}-{n}"
         return name
@@ -337,7 +344,8 @@ class _Builder:
             return self.array(node, path)
         if kind == "string" and ("minLength" in node or "maxLength" in node):
             lo, hi = self.bounds(node, "minLength", "maxLength", path)
-            return self._rule(path, f'"\\"" {_rep("char", lo, hi)} "\\""'.replace("  ", " "))
+            chars = _rep("char", lo, hi) or '""'  # maxLength 0: the empty string
+            return self._rule(path, f'"\\"" {chars} "\\""')
         return kind
 
     def bounds(
@@ -361,6 +369,7 @@ class _Builder:
         if not props and not required and extra is _ABSENT:
             return "object"
         members: list[tuple[str, str]] = []  # (expression, "req" | "opt" | "rep")
+        required = list(dict.fromkeys(required))
         for name in [n for n in props if n in required] + [n for n in required if n not in props]:
             if name in props:
                 value = self.expr(props[name], f"{path}/properties/{name}")

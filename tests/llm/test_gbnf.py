@@ -270,6 +270,42 @@ MIXED = {
     ],
 }
 
+#: array bounds, type lists, number forms, anything-goes values and open objects.
+SHAPES = {
+    "type": "object",
+    "properties": {
+        "two_to_three": {
+            "type": "array",
+            "items": {"type": "integer"},
+            "minItems": 2,
+            "maxItems": 3,
+        },
+        "at_most_one": {"type": "array", "items": {"type": "boolean"}, "maxItems": 1},
+        "empty": {"type": "array", "maxItems": 0},
+        "either": {"type": ["string", "integer"]},
+        "num": {"type": "number"},
+        "any": {},
+        "open": {
+            "type": "object",
+            "properties": {"k": {"type": "integer"}},
+            "additionalProperties": True,
+        },
+    },
+    "required": ["two_to_three"],
+}
+#: names and enum values needing escapes or outside ASCII, and an empty-string-only field.
+UNICODE = {
+    "type": "object",
+    "properties": {
+        'say "hi"\n': {"enum": ["café", 'a"b\\', "tab\t", "😀", 3, None]},
+        "ø": {"type": "string", "maxLength": 0},
+    },
+    "required": ['say "hi"\n', "ø"],
+}
+#: enum values and property names are written one way (non-ASCII unescaped), so escaped
+#: layouts of these schemas' instances are not expected to match.
+RAW_ONLY = {"unicode"}
+
 
 def _tool(model: Any) -> dict[str, Any]:
     from langchain_core.utils.function_calling import convert_to_openai_tool
@@ -327,6 +363,8 @@ SCHEMAS: dict[str, dict[str, Any] | None] = {
     "amem.evolve": AMEM_EVOLVE,
     "tree": TREE,
     "mixed": MIXED,
+    "shapes": SHAPES,
+    "unicode": UNICODE,
 }
 
 
@@ -398,14 +436,15 @@ def test_ik_llama_cpp_parses_every_grammar() -> None:
 # 2. The recognizer on valid and invalid instances.
 
 
-def layouts(value: Any) -> list[str]:
+def layouts(value: Any, name: str) -> list[str]:
     """``value`` as JSON text the way models write it: compact, spaced, indented, escaped."""
-    return [
+    raw = [
         json.dumps(value, separators=(",", ":"), ensure_ascii=False),
-        json.dumps(value),
         json.dumps(value, indent=2, ensure_ascii=False),
-        json.dumps(value, indent="\t"),
     ]
+    if name in RAW_ONLY:
+        return raw
+    return [*raw, json.dumps(value), json.dumps(value, indent="\t")]
 
 
 VALID: dict[str, list[Any]] = {
@@ -442,6 +481,27 @@ VALID: dict[str, list[Any]] = {
         {"label": "r"},
         {"label": "r", "children": [{"label": "a", "children": [{"label": "b"}]}, {"label": "c"}]},
     ],
+    "shapes": [
+        {"two_to_three": [1, 2]},
+        {
+            "two_to_three": [0, -1, 10**15],
+            "at_most_one": [True],
+            "empty": [],
+            "either": 7,
+            "num": -0.5e-7,
+            "any": [{"x": [None]}],
+            "open": {"k": 1, "other": "yes", "more": {}},
+        },
+        {
+            "two_to_three": [1, 2],
+            "at_most_one": [],
+            "either": "s",
+            "num": 12,
+            "any": None,
+            "open": {},
+        },
+    ],
+    "unicode": [{'say "hi"\n': v, "ø": ""} for v in ["café", 'a"b\\', "tab\t", "😀", 3, None]],
     "mixed": [
         {"id": "6f1c", "kind": "fact", "pair": [3, True]},
         {
@@ -499,6 +559,25 @@ INVALID: dict[str, list[str]] = {
         json.dumps({"label": "x" * 13}),  # maxLength 12
         json.dumps({"label": "r", "children": [{}]}),  # recursion keeps required
     ],
+    "shapes": [
+        '{"two_to_three":[1]}',
+        '{"two_to_three":[1,2,3,4]}',
+        '{"two_to_three":[1,2],"at_most_one":[true,false]}',
+        '{"two_to_three":[1,2],"empty":[1]}',
+        '{"two_to_three":[1,2],"either":true}',
+        '{"two_to_three":[1,2],"open":[]}',
+        *(
+            '{"two_to_three":[1,2],"num":' + n + "}"
+            for n in ["01", "1.", ".5", "1e", "-", "+1", "1e+1234", "NaN"]
+        ),
+        '{"two_to_three":[1.0,2]}',
+    ],
+    "unicode": [
+        '{"say \\"hi\\"\\n":"cafe","ø":""}',
+        '{"say \\"hi\\"\\n":3,"ø":"x"}',
+        '{"say \\"hi\\"\\n":"3","ø":""}',
+        '{"ø":"","say \\"hi\\"\\n":3}',
+    ],
     "mixed": [
         json.dumps({"kind": "fact", "pair": [3, True]}),  # id comes from the allOf'd $ref
         json.dumps({"id": "x", "kind": "fiction", "pair": [3, True]}),  # const
@@ -516,7 +595,7 @@ def test_valid_instances_match(name: str) -> None:
     for value in VALID[name]:
         if schema is not None:
             jsonschema.validate(value, schema)  # the fixture itself is right
-        for text in layouts(value):
+        for text in layouts(value, name):
             assert matches(grammar(name), text), f"{name} rejects {text!r}"
 
 
@@ -663,7 +742,7 @@ def test_random_valid_instances_match(data: st.DataObject) -> None:
     schemas = {n: s for n, s in all_schemas().items() if s is not None}  # imported before drawing
     name = data.draw(st.sampled_from(sorted(schemas)), label="schema")
     value = data.draw(strategy(name), label="value")
-    text = data.draw(st.sampled_from(layouts(value)), label="text")
+    text = data.draw(st.sampled_from(layouts(value, name)), label="text")
     validator(name).validate(value)
     assert matches(grammar(name), text), f"{name} rejects {text!r}"
 
@@ -680,6 +759,50 @@ def test_grammar_text_is_deterministic_and_names_are_valid() -> None:
         assert all(
             re.fullmatch(r"[A-Za-z0-9-]+", line.split(" ::= ")[0]) for line in text.splitlines()
         )
+
+
+def test_rule_names_are_unique_and_root_is_the_schema() -> None:
+    for name in all_schemas():
+        names = [line.split(" ::= ")[0] for line in grammar(name).splitlines()]
+        assert len(names) == len(set(names)) and names[0] == "root", name
+
+
+def test_nullable_oneof_and_allof_merging() -> None:
+    nullable = schema_to_gbnf({"type": "integer", "nullable": True})
+    assert matches(nullable, "null") and matches(nullable, "-3") and not matches(nullable, '"3"')
+    one = schema_to_gbnf({"oneOf": [{"type": "string"}, {"type": "boolean"}]})
+    assert matches(one, '"x"') and matches(one, "true") and not matches(one, "1")
+    merged = schema_to_gbnf(
+        {
+            "$defs": {
+                "A": {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}
+            },
+            "allOf": [
+                {"$ref": "#/$defs/A"},
+                {"properties": {"a": {"minimum": 0}, "b": {"type": "string"}}},
+            ],
+            "additionalProperties": False,
+        }
+    )
+    assert matches(merged, '{"a": 1}') and matches(merged, '{"a": 1, "b": ""}')
+    assert not matches(merged, '{"b": ""}') and not matches(merged, '{"a": "1"}')
+    assert not matches(merged, '{"a": 1, "c": 2}')
+
+
+def test_documented_looseness() -> None:
+    """What the module docstring says the grammar lets through although the schema does not."""
+    open_object = schema_to_gbnf(
+        {"type": "object", "properties": {"k": {"type": "integer"}}, "additionalProperties": True}
+    )
+    assert matches(open_object, '{"k": "not an integer"}')  # extra keys may reuse declared names
+    bounded = schema_to_gbnf({"type": "integer", "minimum": 10, "multipleOf": 5})
+    assert matches(bounded, "3")
+    dated = schema_to_gbnf({"type": "string", "format": "date", "pattern": "^[0-9]{4}$"})
+    assert matches(dated, '"not a date"')
+    # ...and what it refuses although the schema allows it: only declared keys, bounded layout.
+    closed = schema_to_gbnf({"type": "object", "properties": {"k": {"type": "integer"}}})
+    assert not matches(closed, '{"k": 1, "x": 2}')
+    assert not matches(closed, '{"k":' + " " * 2 + "1}") and matches(closed, '{"k": 1}')
 
 
 def test_recursive_ref_is_a_recursive_rule() -> None:
