@@ -306,8 +306,14 @@ class _Builder:
         name = self._name(ref)
         self.refs[ref] = name
         self.rules[name] = ""  # reserved while its body (which may refer back) is built
-        if isinstance(target, dict) and not _COMPOSITE.intersection(target):
-            self.claimed[ref] = name  # its object/array rule takes the ref's name: no alias
+        # A plain object/array schema: its rule takes the ref's name, no alias. Not with any
+        # other alternative, which would make the rule an alternative of itself.
+        if (
+            isinstance(target, dict)
+            and not _COMPOSITE.intersection(target)
+            and self.kinds(target, ref) in (["object"], ["array"])
+        ):
+            self.claimed[ref] = name
         body = self.expr(target, ref)
         self.claimed.pop(ref, None)
         if body != name:
