@@ -17,10 +17,10 @@ from typing import Any
 from ..datasets import LoadedDataset
 from ..llm import LLMClient, Meter, phase, use_meter
 from ..results import RunResults, SampleRecord, load_samples
-from ..rundir import RunDir, load_run_dataset, score_run_dir, write_samples
+from ..rundir import write_samples
 from ..scoring import beam, locomo_plus, longmemeval
 from ._datasets import DatasetJudge
-from ._rundir import write_judged_results
+from ._rundir import prepared_run, write_judged_results
 
 _DATASET_OF = {"longmemeval": "longmemeval", "beam": "beam", "locomo-plus": "locomo-plus"}
 
@@ -97,13 +97,7 @@ def add_dataset_judged_scores(
     ds: LoadedDataset | None = None,
 ) -> RunResults:
     """Judge the QA answers of a run with ``dataset``'s official judge; re-aggregate results."""
-    path = Path(path)
-    run_dir = RunDir(path)
-    spec = run_dir.require_header().spec
-    if ds is None:
-        ds = load_run_dataset(spec, data_path)
-    if not run_dir.samples.is_file() or not run_dir.results.is_file():
-        score_run_dir(path, ds=ds)
+    path, run_dir, spec, ds = prepared_run(path, ds, data_path)
     judge = DatasetJudge(dataset, judge_model, official=official)
     key = dataset_key(dataset, judge.official)
     index = {

@@ -8,7 +8,7 @@ from pathlib import Path
 from .._util.files import atomic_write_text
 from ..datasets import LoadedDataset
 from ..llm import LLMClient, Meter, phase, use_meter
-from ..results import RunResults, SampleRecord, aggregate_task, load_samples
+from ..results import RunResults, RunSpec, SampleRecord, aggregate_task, load_samples
 from ..rundir import RunDir, load_run_dataset, score_run_dir, usage_report, write_samples
 from ..scoring import gold_for_scoring
 from ._judge import Judge, JudgeItem, run_spread, truncate_words
@@ -21,6 +21,21 @@ def judge_score_key(mode: str, max_answer_words: int | None = None) -> str:
     """``judge_strict``; length-capped scores get their own key (``judge_strict_w10``) so
     capped and uncapped numbers sit side by side instead of overwriting each other."""
     return f"judge_{mode}" + (f"_w{max_answer_words}" if max_answer_words else "")
+
+
+def prepared_run(
+    path: Path | str, ds: LoadedDataset | None, data_path: str | None
+) -> tuple[Path, RunDir, RunSpec, LoadedDataset]:
+    """A run directory ready to judge: its header read, its dataset loaded (unless given) and
+    its answers scored (judges add to ``samples.jsonl`` and ``results.json``)."""
+    path = Path(path)
+    run_dir = RunDir(path)
+    spec = run_dir.require_header().spec
+    if ds is None:
+        ds = load_run_dataset(spec, data_path)
+    if not run_dir.samples.is_file() or not run_dir.results.is_file():
+        score_run_dir(path, ds=ds)
+    return path, run_dir, spec, ds
 
 
 def add_judged_scores(
@@ -42,13 +57,7 @@ def add_judged_scores(
     """
     if judge_model is None:
         raise ValueError("--judge needs --judge-model")
-    path = Path(path)
-    run_dir = RunDir(path)
-    spec = run_dir.require_header().spec
-    if ds is None:
-        ds = load_run_dataset(spec, data_path)
-    if not run_dir.samples.is_file() or not run_dir.results.is_file():
-        score_run_dir(path, ds=ds)
+    path, run_dir, spec, ds = prepared_run(path, ds, data_path)
     judge_ = Judge(judge, judge_model, k=k)
     key = judge_score_key(judge, max_answer_words)
     index = {q.qa_id: q for c in ds.conversations for q in c.qa}

@@ -107,7 +107,7 @@ def test_official_substring_option_via_cli(lme, monkeypatch: pytest.MonkeyPatch)
     with _server(prompts) as srv:
         monkeypatch.setenv("OPENAI_API_KEY", "x")
         monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
-        import memobench.judge._ds_rundir as mod
+        import memobench.judge._rundir as mod
 
         monkeypatch.setattr(mod, "load_run_dataset", lambda spec, data_path: ds)
         out = CliRunner().invoke(
