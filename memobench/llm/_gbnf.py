@@ -140,8 +140,15 @@ def _lit(text: str) -> str:
             out.append("\\r")
         elif ch == "\t":
             out.append("\\t")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\x{ord(ch):02X}")
+        elif not ch.isprintable() and ch != " ":  # keeps the text one line per rule, and legible
+            code = ord(ch)
+            out.append(
+                f"\\x{code:02X}"
+                if code < 0x100
+                else f"\\u{code:04X}"
+                if code < 0x10000
+                else f"\\U{code:08X}"
+            )
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'
@@ -195,9 +202,8 @@ class _Builder:
         self.claimed: dict[str, str] = {}
 
     def grammar(self) -> str:
-        top = self.expr(self.root, "#")
-        if top != "root":
-            self.rules["root"] = top
+        # The root is the ref "#": one rule, whether reached from the top or by a `$ref: "#"`.
+        self.ref("#", "#")
         rules = {**_PRIMITIVES, **self.rules}
         used: set[str] = set()
         todo = ["root"]
@@ -218,7 +224,8 @@ class _Builder:
         words = [w for w in (_NAME_JUNK.sub("-", p).strip("-") for p in parts) if w]
         base = "-".join(["root", *words])
         name, n = base, 1
-        while name in self.rules or name in _PRIMITIVES or (name == "root" and path != "#"):
+        # `ref("#")` takes "root" before anything else is named.
+        while name in self.rules or name in _PRIMITIVES:
             n += 1
             name = f"{base}-{n}"
         return name

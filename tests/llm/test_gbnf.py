@@ -50,9 +50,10 @@ def _unescape(body: str) -> list[str]:
         elif body[i + 1] == "x":
             out.append(chr(int(body[i + 2 : i + 4], 16)))
             i += 4
-        elif body[i + 1] == "u":
-            out.append(chr(int(body[i + 2 : i + 6], 16)))
-            i += 6
+        elif body[i + 1] in "uU":
+            width = 4 if body[i + 1] == "u" else 8
+            out.append(chr(int(body[i + 2 : i + 2 + width], 16)))
+            i += 2 + width
         else:
             out.append(_ESC[body[i + 1]])
             i += 2
@@ -76,7 +77,7 @@ def _class(text: str) -> Node:
 
 def parse_gbnf(text: str) -> dict[str, Node]:
     rules: dict[str, Node] = {}
-    for line in text.splitlines():
+    for line in text.rstrip("\n").split("\n"):
         name, _, body = line.partition(" ::= ")
         tokens, pos = [], 0
         while pos < len(body):
@@ -442,6 +443,82 @@ def test_ik_llama_cpp_parses_every_grammar() -> None:
     ok = json.loads(out.stdout)
     assert ok[0] is False
     assert dict(zip(names, ok[1:], strict=True)) == dict.fromkeys(names, True), out.stderr
+
+
+_LEAVES = st.one_of(
+    st.sampled_from(
+        [{"type": t} for t in ("string", "number", "integer", "boolean", "null")]
+        + [{}, {"type": ["string", "null"]}, {"type": "object"}, {"type": "array"}]
+    ),
+    st.builds(
+        lambda v: {"enum": v},
+        st.lists(st.none() | st.integers() | st.text(max_size=4), min_size=1, max_size=3),
+    ),
+    st.builds(lambda v: {"const": v}, st.text(max_size=5)),
+    st.builds(lambda n: {"type": "string", "maxLength": n}, st.integers(0, 5)),
+)
+
+
+def _objects(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.builds(
+        lambda props, n_req, extra: {
+            "type": "object",
+            "properties": props,
+            "required": list(props)[:n_req],
+            **({} if extra is None else {"additionalProperties": extra}),
+        },
+        st.dictionaries(st.text(max_size=4), inner, max_size=4),
+        st.integers(0, 4),
+        st.none() | st.booleans() | inner,
+    )
+
+
+RANDOM_SCHEMAS = st.recursive(
+    _LEAVES,
+    lambda inner: st.one_of(
+        _objects(inner),
+        st.builds(
+            lambda items, lo, extra: {
+                "type": "array",
+                "items": items,
+                "minItems": lo,
+                "maxItems": lo + extra,
+            },
+            inner,
+            st.integers(0, 3),
+            st.integers(0, 3),
+        ),
+        st.builds(
+            lambda p: {"type": "array", "prefixItems": p, "items": False},
+            st.lists(inner, min_size=1, max_size=3),
+        ),
+        st.builds(lambda alts: {"anyOf": alts}, st.lists(inner, min_size=1, max_size=3)),
+        st.builds(lambda s: {**s, "nullable": True}, inner),
+        st.builds(lambda a, b: {"allOf": [a, b]}, _objects(inner), _objects(inner)),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(RANDOM_SCHEMAS)
+def test_random_schemas_give_grammars_llama_cpp_parses(schema: dict[str, Any]) -> None:
+    try:
+        import llama_cpp
+    except ImportError:
+        pytest.skip("llama_cpp (llama-cpp-python) is not installed")
+    try:
+        text = schema_to_gbnf(schema)
+    except ValueError:
+        # Only merging can legitimately fail here: parts that conflict or leave nothing.
+        assert '"allOf"' in json.dumps(schema)
+        return
+    assert text == schema_to_gbnf(json.loads(json.dumps(schema)))
+    assert all(line.isprintable() for line in text.rstrip("\n").split("\n"))  # one line a rule
+    parse_gbnf(text)
+    sampler = llama_cpp.llama_sampler_init_grammar(None, text.encode(), b"root")
+    assert sampler, text
+    llama_cpp.llama_sampler_free(sampler)
 
 
 # --------------------------------------------------------------------------------------------
