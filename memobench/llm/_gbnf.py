@@ -324,6 +324,12 @@ class _Builder:
         self.claimed.pop(ref, None)
         if body != name:
             self.rules[name] = body
+        alias, seen = self.rules[name], {name}
+        while alias in self.rules and alias not in seen:  # refs that only name refs
+            seen.add(alias)
+            alias = self.rules[alias]
+        if alias in seen or not self.rules[name]:  # an alias of itself, or a bare self-ref
+            raise ValueError(f"{ref}: a $ref cycle with nothing in between")
         return name
 
     def branches(self, node: dict[str, Any], key: str, path: str) -> str:

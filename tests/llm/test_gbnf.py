@@ -1045,6 +1045,14 @@ def test_recursive_ref_is_a_recursive_rule() -> None:
         ),
         ({"allOf": [{"const": "x"}, {"enum": ["y"]}]}, "#/const: no listed value satisfies"),
         ({"enum": ["ab"], "maxLength": 1}, "#/enum: no listed value satisfies"),
+        (
+            {
+                "$defs": {"A": {"$ref": "#/$defs/B"}, "B": {"$ref": "#/$defs/A"}},
+                "$ref": "#/$defs/A",
+            },
+            "a $ref cycle",
+        ),
+        ({"$ref": "#"}, "#: a $ref cycle"),
     ],
 )
 def test_unsupported_constructs_raise_naming_the_path(schema: Any, message: str) -> None:
