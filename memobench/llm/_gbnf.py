@@ -37,8 +37,8 @@ Choices and fallbacks:
   character, so a character outside the BMP, escaped as a surrogate pair, counts as two.
 - Keywords that would change the shape in ways a grammar here cannot follow (``not``,
   ``if``/``then``/``else``, ``patternProperties``, ``contains``, ``dependent*``, ...) raise
-  ``ValueError`` naming the schema path, as do remote or dangling ``$ref`` and conflicts
-  inside ``allOf``.
+  ``ValueError`` naming the schema path, as do remote or dangling ``$ref``, ``$ref`` cycles
+  with nothing in between, and ``allOf`` parts that conflict.
 
 The text is deterministic (rules in a fixed order, names derived from schema paths), so it
 can be hashed into a cache key.
