@@ -26,8 +26,9 @@ Choices and fallbacks:
   number. Siblings of ``$ref`` are ignored. Unknown keywords are ignored.
 - Arrays: all ``prefixItems`` are generated (then ``items``, within the bounds); a schema
   ``{}`` / ``true`` or an array without ``items`` takes any JSON value.
-- ``allOf`` parts are merged keyword by keyword (properties united, ``required`` joined,
-  ``additionalProperties: false`` anywhere wins and then covers all merged properties).
+- ``allOf`` parts are merged keyword by keyword: ``required`` joined, properties united, each
+  part's ``additionalProperties`` applied to the names other parts add (``false`` drops them);
+  other keywords must agree.
 - Accepting less than JSON: whitespace between tokens is at most one space, or one newline
   plus up to 16 spaces/tabs; digit runs are bounded (16 integer / 16 fraction / 3 exponent
   digits), because small models otherwise loop on whitespace or digits until ``max_tokens``.
@@ -36,8 +37,8 @@ Choices and fallbacks:
   character, so a character outside the BMP, escaped as a surrogate pair, counts as two.
 - Keywords that would change the shape in ways a grammar here cannot follow (``not``,
   ``if``/``then``/``else``, ``patternProperties``, ``contains``, ``dependent*``, ...) raise
-  ``ValueError`` naming the schema path, as do remote or dangling ``$ref`` and conflicts
-  inside ``allOf``.
+  ``ValueError`` naming the schema path, as do remote or dangling ``$ref``, ``$ref`` cycles
+  with nothing in between, and ``allOf`` parts that conflict.
 
 The text is deterministic (rules in a fixed order, names derived from schema paths), so it
 can be hashed into a cache key.
@@ -140,8 +141,15 @@ def _lit(text: str) -> str:
             out.append("\\r")
         elif ch == "\t":
             out.append("\\t")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\x{ord(ch):02X}")
+        elif not ch.isprintable() and ch != " ":  # keeps the text one line per rule, and legible
+            code = ord(ch)
+            out.append(
+                f"\\x{code:02X}"
+                if code < 0x100
+                else f"\\u{code:04X}"
+                if code < 0x10000
+                else f"\\U{code:08X}"
+            )
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'
@@ -195,9 +203,8 @@ class _Builder:
         self.claimed: dict[str, str] = {}
 
     def grammar(self) -> str:
-        top = self.expr(self.root, "#")
-        if top != "root":
-            self.rules["root"] = top
+        # The root is the ref "#": one rule, whether reached from the top or by a `$ref: "#"`.
+        self.ref("#", "#")
         rules = {**_PRIMITIVES, **self.rules}
         used: set[str] = set()
         todo = ["root"]
@@ -218,7 +225,8 @@ class _Builder:
         words = [w for w in (_NAME_JUNK.sub("-", p).strip("-") for p in parts) if w]
         base = "-".join(["root", *words])
         name, n = base, 1
-        while name in self.rules or name in _PRIMITIVES or (name == "root" and path != "#"):
+        # `ref("#")` takes "root" before anything else is named.
+        while name in self.rules or name in _PRIMITIVES:
             n += 1
             name = f"{base}-{n}"
         return name
@@ -264,10 +272,8 @@ class _Builder:
         for key in ("anyOf", "oneOf"):
             if key in node:
                 return self.branches(node, key, path)
-        if "const" in node:
-            return _json_lit(node["const"])
         kinds = self.kinds(node, path)
-        if "enum" in node:
+        if "const" in node or "enum" in node:
             return self.enum(node, kinds, path)
         if not kinds:
             return "value"
@@ -318,6 +324,12 @@ class _Builder:
         self.claimed.pop(ref, None)
         if body != name:
             self.rules[name] = body
+        alias, seen = self.rules[name], {name}
+        while alias in self.rules and alias not in seen:  # refs that only name refs
+            seen.add(alias)
+            alias = self.rules[alias]
+        if alias in seen or not self.rules[name]:  # an alias of itself, or a bare self-ref
+            raise ValueError(f"{ref}: a $ref cycle with nothing in between")
         return name
 
     def branches(self, node: dict[str, Any], key: str, path: str) -> str:
@@ -334,14 +346,22 @@ class _Builder:
         )
 
     def enum(self, node: dict[str, Any], kinds: list[str], path: str) -> str:
-        values = node["enum"]
+        """The listed values that the schema's other keywords (as merged by allOf) also admit."""
+        key = "const" if "const" in node else "enum"
+        values = [node["const"]] if key == "const" else node["enum"]
         if not isinstance(values, list) or not values:
             raise ValueError(f"{path}/enum: expected a non-empty list")
-        if kinds:
-            values = [v for v in values if any(_matches_type(v, k) for k in kinds)]
-            if not values:
-                raise ValueError(f"{path}/enum: no value matches type {node['type']!r}")
-        return _alt([_json_lit(v) for v in values])
+        lo, hi = node.get("minLength", 0), node.get("maxLength")
+        kept = [
+            v
+            for v in values
+            if (not kinds or any(_matches_type(v, k) for k in kinds))
+            and (key == "enum" or "enum" not in node or v in node["enum"])
+            and (not isinstance(v, str) or (lo <= len(v) and (hi is None or len(v) <= hi)))
+        ]
+        if not kept:
+            raise ValueError(f"{path}/{key}: no listed value satisfies the schema's other keywords")
+        return _alt([_json_lit(v) for v in kept])
 
     def typed(self, node: dict[str, Any], kind: str, path: str) -> str:
         if kind == "object":
@@ -501,17 +521,10 @@ def _merge(a: dict[str, Any], b: dict[str, Any], path: str) -> dict[str, Any]:
     """The schema both ``a`` and ``b`` describe, for the keywords objects use."""
     out = dict(a)
     for key, value in b.items():
+        if key in ("properties", "additionalProperties"):
+            continue  # below: they depend on each other
         if key not in out or key in _ANNOTATIONS:
             out.setdefault(key, value)
-        elif key == "properties":
-            props = dict(out[key])
-            for name, sub in value.items():
-                props[name] = (
-                    sub
-                    if name not in props or props[name] == sub
-                    else {"allOf": [props[name], sub]}
-                )
-            out[key] = props
         elif key == "required":
             out[key] = list(dict.fromkeys([*out[key], *value]))
         elif key == "type":
@@ -522,13 +535,35 @@ def _merge(a: dict[str, Any], b: dict[str, Any], path: str) -> dict[str, Any]:
             if not both:
                 raise ValueError(f"{path}: allOf with no common type ({out[key]!r} vs {value!r})")
             out[key] = both[0] if len(both) == 1 else both
-        elif key == "additionalProperties":
-            if out[key] is False or value is False:
-                out[key] = False
-            elif out[key] is True:
-                out[key] = value
-            elif value is not True and out[key] != value:
-                out[key] = {"allOf": [out[key], value]}
         elif out[key] != value:
             raise ValueError(f"{path}: allOf parts disagree on {key!r}, which cannot be merged")
+    if not {"properties", "additionalProperties"} & (a.keys() | b.keys()):
+        return out
+    # A part's additionalProperties covers every name it does not declare itself, so a name
+    # another part adds is held to it too (JSON Schema's semantics, not a union).
+    sides = [(x.get("properties") or {}, x.get("additionalProperties", True)) for x in (a, b)]
+    props: dict[str, Any] = {}
+    for name in dict.fromkeys([*sides[0][0], *sides[1][0]]):
+        parts = [p.get(name, extra) for p, extra in sides]
+        if False in parts:
+            if name in out.get("required", []):
+                raise ValueError(f"{path}: allOf requires {name!r} and also forbids it")
+            continue  # a part forbids it: never generated
+        parts = list(dict.fromkeys(json.dumps(x, sort_keys=True) for x in parts if x is not True))
+        loaded = [json.loads(x) for x in parts]
+        props[name] = True if not loaded else loaded[0] if len(loaded) == 1 else {"allOf": loaded}
+    out["properties"] = props
+    extras = [extra for _, extra in sides]
+    if "additionalProperties" in a or "additionalProperties" in b:
+        if False in extras:
+            out["additionalProperties"] = False
+        else:
+            rest = [x for x in extras if x is not True]
+            out["additionalProperties"] = (
+                True
+                if not rest
+                else rest[0]
+                if len(rest) == 1 or rest[0] == rest[1]
+                else {"allOf": rest}
+            )
     return out
