@@ -10,8 +10,10 @@ for each of the task's scores, and ``extra["missing"]`` / ``extra["errors"]`` co
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -120,8 +122,11 @@ def score_records(
     previous_samples: dict[tuple[str, str], dict[str, Any]] | None = None,
     previous_extra: dict[str, dict[str, Any]] | None = None,
     errata: str | None = None,
+    scored: Callable[[int], None] | None = None,
 ) -> tuple[dict[str, Any], list[SampleRecord]]:
-    """Task results and samples for ``answers`` (pure: reads and writes no file)."""
+    """Task results and samples for ``answers`` (pure: reads and writes no file).
+
+    ``scored(n)`` is told after each task how many of its answers were scored (progress)."""
     spec = header.spec
     check_dataset(ds, spec)
     wanted = spec.options.get("conversations")
@@ -167,6 +172,8 @@ def score_records(
             answers=task_answers,
         )
         samples_all.extend(samples)
+        if scored is not None:
+            scored(len(task_answers))
     return tasks, samples_all
 
 
@@ -177,8 +184,11 @@ def score_run_dir(
     data_path: str | None = None,
     wall_time_s: float | None = None,
     errata: str | None = None,
+    progress: Any = None,
 ) -> RunResults:
-    """(Re)compute ``samples.jsonl`` and ``results.json`` from ``answers.jsonl``."""
+    """(Re)compute ``samples.jsonl`` and ``results.json`` from ``answers.jsonl``.
+
+    ``progress``: a :mod:`memobench.progress` reporter; its ``score`` phase counts answers."""
     run_dir = RunDir(path)
     header = run_dir.require_header()
     if ds is None:
@@ -193,13 +203,19 @@ def score_run_dir(
     if run_dir.results.is_file():
         previous = json.loads(run_dir.results.read_text(encoding="utf-8"))
     previous_extra = {k: v.get("extra", {}) for k, v in previous.get("tasks", {}).items()}
+    answers = run_dir.answer_log()
+    scored = None
+    if progress is not None:
+        progress.start("score", len(answers.answered))
+        scored = functools.partial(progress.advance, "score")
     tasks, samples = score_records(
         header,
         ds,
-        run_dir.answer_log(),
+        answers,
         previous_samples=previous_samples,
         previous_extra=previous_extra,
         errata=errata,
+        scored=scored,
     )
     results = RunResults(
         run_id=header.run_id,

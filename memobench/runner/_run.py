@@ -233,9 +233,18 @@ class Runner:
     async def run_async(self) -> RunResults:
         started = time.perf_counter()
         await self.ask_all()
-        return score_run_dir(
-            self.run_dir.path, ds=self.ds, wall_time_s=time.perf_counter() - started
+        progress = make_reporter(
+            self.config.progress, cost=lambda: self.meter.report().total.cost_usd
         )
+        try:
+            return score_run_dir(
+                self.run_dir.path,
+                ds=self.ds,
+                wall_time_s=time.perf_counter() - started,
+                progress=progress,
+            )
+        finally:
+            progress.close()
 
     async def ask_all(self) -> None:
         """Ingest and ask every item not answered yet, streaming answers to the run dir."""

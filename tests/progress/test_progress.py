@@ -112,3 +112,5 @@ def test_a_run_redirected_to_a_file_shows_steady_progress_lines(
     assert done == sorted(done) and done[-1] == total
     assert any(m.group(3) not in ("0s", "?") for m in parsed if m)  # a real ETA before the end
     assert any(ln.startswith("ingest ") and "ETA" in ln for ln in text.splitlines())
+    # The score phase reports too, counting the answers it scored.
+    assert f"score {total}/{total} (100%)" in text
