@@ -35,3 +35,29 @@ def load_dataset_or_fail(name_or_path: str, data_path: str | None, *, dedupe: bo
     from ..datasets import load_dataset
 
     return load_dataset(name_or_path, data_path=data_path, dedupe=dedupe)
+
+
+def print_task_results(con: Any, results: Any) -> None:
+    """Each task's own summary (``memobench.tasks.task_summary``), then what is missing."""
+    from ..registry import tasks as task_registry
+    from ..tasks import task_summary
+
+    for name, result in results.tasks.items():
+        for renderable in task_summary(task_registry.get(name)(), result):
+            con.print(renderable)
+    for name, result in results.tasks.items():
+        _print_gaps(con, name, result.extra)
+
+
+def _print_gaps(con: Any, name: str, extra: dict[str, object]) -> None:
+    """Missing and errored items of a task: scored 0, and said so."""
+    errors = extra.get("errors")
+    if isinstance(errors, dict) and errors.get("count"):
+        per_conv = ", ".join(f"{c} {n}" for c, n in dict(errors.get("by_conversation", {})).items())
+        con.print(
+            f"[red]{name}: {errors['count']} errored items (scored 0; rerun to retry them)[/]"
+            f" · by conversation: {per_conv}"
+        )
+    missing = extra.get("missing")
+    if missing:
+        con.print(f"[yellow]{name}: {missing} items without an answer (scored 0)[/]")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._common import console, data_path_option, fail
+from ._common import console, data_path_option, fail, print_task_results
 from ._executor_options import executor_options
 
 if TYPE_CHECKING:
@@ -150,9 +150,7 @@ def run(
     """Run AGENT on a dataset; rerunning the same command resumes it without repeating calls."""
     from ..llm import LLMError
     from ..registry import RegistryError
-    from ..results import qa_table
     from ..runner import DEFAULT_MODEL, RunConfig, RunConflictError, Runner, estimate_run
-    from ..tasks import label_table
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
     agent_config = _parse_option(agent_options)
@@ -228,22 +226,7 @@ def run(
     if results.smoke_test:
         title += " · SMOKE TEST (toy local model, not a reportable number)"
     con.print(f"[bold]{title}[/]")
-    if "qa" in results.tasks:
-        con.print(qa_table(results.tasks["qa"]))
-        if (by_type := label_table(results.tasks["qa"])) is not None:  # issue 12: dataset types
-            con.print(by_type)
-    for name, result in results.tasks.items():
-        if name != "qa":
-            con.print(
-                f"[bold]{name}[/]: "
-                + ", ".join(
-                    f"{k} {v.value:.4f}"
-                    for k, v in sorted(result.metrics.items())
-                    if v.value is not None
-                )
-            )
-    for name, result in results.tasks.items():
-        _print_gaps(con, name, result.extra)
+    print_task_results(con, results)
     total = results.usage.get("total")
     if total is not None:
         cost = "unknown" if total.cost_usd is None else f"${total.cost_usd:.4f}"
@@ -269,20 +252,6 @@ def _check_tasks(values: tuple[str, ...]) -> tuple[str, ...]:
                 param_hint="--task",
             )
     return values
-
-
-def _print_gaps(con: object, name: str, extra: dict[str, object]) -> None:
-    """Missing and errored items of a task: scored 0, and said so."""
-    errors = extra.get("errors")
-    if isinstance(errors, dict) and errors.get("count"):
-        per_conv = ", ".join(f"{c} {n}" for c, n in dict(errors.get("by_conversation", {})).items())
-        con.print(  # type: ignore[attr-defined]
-            f"[red]{name}: {errors['count']} errored items (scored 0; rerun to retry them)[/]"
-            f" · by conversation: {per_conv}"
-        )
-    missing = extra.get("missing")
-    if missing:
-        con.print(f"[yellow]{name}: {missing} items without an answer (scored 0)[/]")  # type: ignore[attr-defined]
 
 
 def _usd(value: float | None) -> str:

@@ -10,7 +10,7 @@ import click
 if TYPE_CHECKING:
     from ..results import RunResults
 
-from ._common import console, data_path_option, fail
+from ._common import console, data_path_option, fail, print_task_results
 
 
 @click.command()
@@ -90,16 +90,4 @@ def score(
 
 
 def _print(results: RunResults) -> None:
-    from ..results import qa_table
-
-    if "qa" in results.tasks:
-        console().print(qa_table(results.tasks["qa"]))
-    for name, task in results.tasks.items():
-        if name == "qa":
-            continue
-        console().print(
-            f"[bold]{name}[/]: "
-            + ", ".join(
-                f"{k} {v.value:.4f}" for k, v in task.metrics.items() if v.value is not None
-            )
-        )
+    print_task_results(console(), results)

@@ -21,7 +21,7 @@ from ._prompts import PromptSet, PromptTemplate, TaskSpec, load_prompt_set, load
 from ._qa_datasets import label_table, lme_retrieval
 from ._qa_protocol import PROTOCOLS, RenderedQuestion, map_cat5_reply, render_question
 from ._qa_task import QATask, qa_task
-from ._task import Task, errata_metric, task_report
+from ._task import Task, errata_metric, task_report, task_summary
 
 if TYPE_CHECKING:
     from ._dialogue import DialogueTask
@@ -69,6 +69,7 @@ __all__ = [
     "session_of",
     "summarize_prompt",
     "task_report",
+    "task_summary",
     "turn_prompt",
     "window_sessions",
 ]

@@ -13,7 +13,7 @@ from typing import Any
 from .._util.aio import call
 from ..agents import coerce_answer
 from ..data import Conversation, QAItem
-from ..results import SampleRecord
+from ..results import SampleRecord, TaskResult
 from ..scoring import (
     QA_SCORING_VERSION,
     Prediction,
@@ -22,7 +22,7 @@ from ..scoring import (
     score_predictions,
 )
 from ._prompts import VersionedTask
-from ._qa_datasets import annotate
+from ._qa_datasets import annotate, label_table
 from ._qa_protocol import map_cat5_reply, render_question
 
 
@@ -43,6 +43,16 @@ class QATask(VersionedTask):
         """Answer-length statistics of the predictions against the gold answers."""
         gold = {q.qa_id: q.answer for c in conversations for q in c.qa}
         return length_stats(samples, gold)
+
+    def summary(self, result: TaskResult) -> list[Any]:
+        """The score table, failure taxonomy and guard warnings, then the per-type table of
+        datasets whose questions carry a type (LongMemEval, BEAM, Locomo-Plus)."""
+        from ..results import qa_table
+
+        out = [qa_table(result)]
+        if (by_type := label_table(result)) is not None:
+            out.append(by_type)
+        return out
 
     def items(
         self, conv: Conversation, *, limit: int | None, options: dict[str, Any]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from ..data import Conversation
-from ..results import SampleRecord
+from ..results import SampleRecord, TaskResult
 
 
 class Task(Protocol):
@@ -82,3 +82,15 @@ def errata_metric(task: Task) -> str | None:
     """The score the task recomputes under errata (its optional ``errata_metric``), or None."""
     metric = getattr(task, "errata_metric", None)
     return metric if isinstance(metric, str) else None
+
+
+def task_summary(task: Task, result: TaskResult) -> list[Any]:
+    """What ``memobench run`` and ``memobench score`` print for the task's result: the task's
+    own renderables (its optional ``summary``), else one line of its metrics."""
+    summary = getattr(task, "summary", None)
+    if summary is not None:
+        return list(summary(result))
+    metrics = ", ".join(
+        f"{k} {v.value:.4f}" for k, v in sorted(result.metrics.items()) if v.value is not None
+    )
+    return [f"[bold]{task.name}[/]: {metrics}"]
