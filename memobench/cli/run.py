@@ -83,6 +83,12 @@ def _parse_option(values: tuple[str, ...]) -> dict[str, object]:
 @click.option("--conversations", help="Comma-separated conversation ids, e.g. conv-26,conv-30.")
 @click.option("--limit", type=int, help="At most N items per task per conversation.")
 @click.option(
+    "--max-conversations",
+    type=click.IntRange(min=1),
+    help="Only the first N conversations (dataset order); for one-question-per-conversation "
+    "datasets such as locomo-plus, where --limit counts per conversation.",
+)
+@click.option(
     "--protocol",
     type=click.Choice(["locomo", "blind"]),
     default="locomo",
@@ -132,6 +138,7 @@ def run(
     agent_options: tuple[str, ...],
     task_option_items: tuple[str, ...],
     conversations: str | None,
+    max_conversations: int | None,
     limit: int | None,
     protocol: str,
     concurrency: int,
@@ -176,6 +183,7 @@ def run(
         base_url=base_url,
         tasks=tuple(dict.fromkeys(tasks)),
         conversations=tuple(c.strip() for c in conversations.split(",")) if conversations else None,
+        max_conversations=max_conversations,
         limit=limit,
         protocol=protocol,
         seed=seed,

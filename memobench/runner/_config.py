@@ -33,6 +33,11 @@ class RunConfig:
     """Tasks to run."""
     conversations: tuple[str, ...] | None = None
     """Only these conversation ids."""
+    max_conversations: int | None = None
+    """Only the first N conversations in dataset order (after ``conversations``). Resolved to
+    their ids when the run is built, so the spec (and hash) names them, as ``conversations``
+    would. Datasets of one question per conversation (Locomo-Plus, LongMemEval) need it:
+    ``limit`` counts items per conversation."""
     limit: int | None = None
     """At most this many items per task per conversation (smoke runs)."""
     protocol: str = "locomo"

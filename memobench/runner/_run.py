@@ -8,6 +8,7 @@ makes any repeated ingestion call free).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -56,6 +57,14 @@ class Runner:
             if unknown:
                 raise ValueError(f"unknown conversation id(s): {', '.join(sorted(unknown))}")
             convs = tuple(c for c in convs if c.sample_id in wanted)
+        if config.max_conversations is not None:
+            if config.max_conversations < 1:
+                raise ValueError("max_conversations must be at least 1")
+            convs = convs[: config.max_conversations]
+            config = dataclasses.replace(
+                config, conversations=tuple(c.sample_id for c in convs), max_conversations=None
+            )
+            self.config = config
         self.conversations: tuple[Conversation, ...] = convs
         self.spec = build_spec(
             config, self.ds, config.agent, self.factory.version, self.agent_config, self.tasks
