@@ -10,7 +10,7 @@ from ._dry_run import DryRunBackend
 from ._embed import CachedEmbedder, MiniLMEmbedder, get_embedder, minilm_files
 from ._errors import LLMError, LocalModelUnavailable, RetryableError
 from ._factory import get_llm, parse_spec
-from ._local import LOCAL_MODELS, engine_label, local_available
+from ._local import LOCAL_MODELS, check_local_model, engine_label, local_available
 from ._local_speed import LocalSpeed, local_speed
 from ._metering import (
     Meter,
@@ -64,6 +64,7 @@ __all__ = [
     "UsageReport",
     "UsageRow",
     "cache_dir",
+    "check_local_model",
     "completion_cache_key",
     "cost_usd",
     "current_meter",

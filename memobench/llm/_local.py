@@ -71,6 +71,18 @@ def engine_identity(engine: str) -> str:
     return ""
 
 
+def check_local_model(model_spec: str) -> None:
+    """Raise :class:`LocalModelUnavailable` now if ``local:<name>`` cannot be served here (no
+    engine, or no model package): a run should stop before it starts, not record every item
+    as errored. Other specs pass."""
+    name = model_spec.removeprefix("local:")
+    if name == model_spec or name not in LOCAL_MODELS:
+        return
+    _require(ENGINE_MODULES[local_engine()], "a llama.cpp engine")
+    spec = LOCAL_MODELS[name]
+    _require(spec.package, f"the model package {spec.pip_name!r}")
+
+
 def engine_label(model_spec: str) -> str:
     """For a run's spec: the engine behind ``local:<name>`` when it is not llama-cpp-python
     (whose runs keep the config hashes they had), else ""."""
@@ -372,7 +384,7 @@ class LocalBackend:
         # Fail at construction, not at first call, when the stack is missing.
         _require(ENGINE_MODULES[local_engine()], "a llama.cpp engine")
         spec = LOCAL_MODELS[name]
-        _require(spec.package, f"the model package {spec.pip_name!r} ({INSTALL_HINT})")
+        _require(spec.package, f"the model package {spec.pip_name!r}")
         self.name = name
         self.spec = f"local:{name}"
         self.chat = spec.chat

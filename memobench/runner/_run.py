@@ -21,7 +21,7 @@ from ..agents import AgentContext, resolve_agent
 from ..data import Conversation
 from ..datasets import LoadedDataset, load_dataset
 from ..errors import RunDirError
-from ..llm import Meter, phase, use_meter
+from ..llm import Meter, check_local_model, phase, use_meter
 from ..progress import make_reporter
 from ..registry import tasks as task_registry
 from ..results import RunResults
@@ -44,6 +44,7 @@ class Runner:
     def __init__(self, config: RunConfig, *, dataset: LoadedDataset | None = None) -> None:
         """``dataset``: the loaded dataset, when the caller has it already (a worker's shard)."""
         self.config = config
+        check_local_model(config.model)  # a missing local model stops the run before it starts
         self.factory = resolve_agent(config.agent)
         self.agent_config = {**baseline_config(config.agent), **config.agent_config}
         self.tasks = [task_registry.get(name)() for name in config.tasks]

