@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import string
 
@@ -23,7 +22,6 @@ def normalize_answer(text: str) -> str:
     return " ".join(text.split())
 
 
-@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """NLTK's Porter stemmer in its default NLTK_EXTENSIONS mode, as the official scorer uses."""
     return porter_stem(word)

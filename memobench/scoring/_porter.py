@@ -10,6 +10,7 @@ on every word of LoCoMo and the algorithm's edge cases.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 _VOWELS = frozenset("aeiou")
@@ -224,6 +225,8 @@ def _step5b(word: str) -> str:
     return _apply_rule_list(word, [("ll", "l", lambda _stem: _measure(word[:-1]) > 1)])
 
 
+# Memoised: a pure function, and answers repeat words (F1 and ROUGE share the one cache).
+@functools.lru_cache(maxsize=200_000)
 def porter_stem(word: str) -> str:
     """``nltk.stem.PorterStemmer().stem(word)`` (lowercases first, as NLTK does)."""
     stem = word.lower()

@@ -75,11 +75,14 @@ def _corpus_bleu(
     pairs: Sequence[tuple[list[list[str]], list[str]]], weights: Sequence[Sequence[float]]
 ) -> list[float]:
     """``corpus_bleu(refss, hyps, weights, SmoothingFunction().method1)`` per weight tuple."""
+    # An order whose weight is 0 everywhere only adds 0 * log(p) = 0 to the sum: NLTK computes
+    # its precision anyway, skipping it changes no bit (BLEU-1 alone needs unigrams only).
+    top = max((n for w in weights for n, x in enumerate(w, 1) if x), default=1)
     numerators = [0] * (_MAX_N + 1)
     denominators = [0] * (_MAX_N + 1)
     hyp_lengths = ref_lengths = 0
     for refs, hyp in pairs:
-        for n in range(1, _MAX_N + 1):
+        for n in range(1, top + 1):
             num, den = _modified_precision(refs, hyp, n)
             numerators[n] += num
             denominators[n] += den
@@ -99,7 +102,7 @@ def _corpus_bleu(
         (numerators[n] + _EPSILON) / denominators[n]
         if numerators[n] == 0
         else numerators[n] / denominators[n]
-        for n in range(1, _MAX_N + 1)
+        for n in range(1, top + 1)
     ]
     return [
         bp
