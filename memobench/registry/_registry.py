@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import Distribution, EntryPoints, entry_points
-from typing import Generic, TypeVar, cast
+from typing import Generic, Protocol, TypeVar, cast
 
 from ..errors import PluginError
 
@@ -40,7 +40,13 @@ class _Lazy:
         return f"entry point ({self.origin.name})"
 
 
-_ALL_ENTRY_POINTS: dict[tuple[str, ...], EntryPoints] = {}
+class _EntryPointSet(Protocol):
+    """What ``entry_points()`` returns (``SelectableGroups`` before 3.12, then ``EntryPoints``)."""
+
+    def select(self, *, group: str) -> EntryPoints: ...
+
+
+_ALL_ENTRY_POINTS: dict[tuple[str, ...], _EntryPointSet] = {}
 
 
 def _entry_points(group: str) -> EntryPoints:
