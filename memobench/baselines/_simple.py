@@ -26,7 +26,9 @@ class NoMemoryAgent:
     def __init__(self, *, context: AgentContext) -> None:
         self.context = context
 
-    def ingest(self, session: Session, *, now: datetime) -> None:
+    async def ingest(self, session: Session, *, now: datetime) -> None:
+        # Async although it does nothing: a sync ingest is run in a worker thread, a hand-off
+        # per session before the conversation's first question.
         return None
 
     async def answer(self, question: Question, *, now: datetime) -> Answer:
@@ -61,8 +63,8 @@ class OracleAgent:
         self.turns = self.gold.turn_index()
         self.evidence = {q.qa_id: q.evidence for q in self.gold.qa}
 
-    def ingest(self, session: Session, *, now: datetime) -> None:
-        return None
+    async def ingest(self, session: Session, *, now: datetime) -> None:
+        return None  # async for the same reason as NoMemoryAgent.ingest
 
     def evidence_context(self, qa_id: str) -> tuple[str, tuple[RetrievedItem, ...]]:
         ids = [i for i in self.evidence.get(qa_id, ()) if i in self.turns]

@@ -17,7 +17,12 @@ from typing import Any
 from ..runner import RunConfig
 
 #: Environment a worker needs to behave like the coordinator (cache place, transport, key).
-#: Forwarded to workers that do not inherit the coordinator's environment (Ray).
+#: Forwarded to workers that do not inherit the coordinator's environment (Ray). The key goes
+#: in the task's argument, not in Ray's ``runtime_env={"env_vars": ...}``: Ray shows a
+#: runtime env on its dashboard and writes it to its logs in plain text (ray-project/ray
+#: issues 28276 and 39502; it has no secret variant), while an argument is only held in the
+#: cluster's object/task store while the task runs. A cluster whose nodes have the key in
+#: their own environment can drop it from this list.
 FORWARDED_ENV = (
     "MEMOBENCH_CACHE_DIR",
     "MEMOBENCH_NO_CACHE",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import string
-from typing import Any
+
+from ._porter import porter_stem
 
 _PUNCT = frozenset(string.punctuation)
 _ARTICLES = re.compile(r"\b(a|an|the|and)\b")
@@ -22,17 +22,9 @@ def normalize_answer(text: str) -> str:
     return " ".join(text.split())
 
 
-@functools.cache
-def _stemmer() -> Any:
-    # NLTK's default NLTK_EXTENSIONS mode, as the official scorer uses; no data download needed.
-    from nltk.stem import PorterStemmer
-
-    return PorterStemmer()
-
-
-@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stemmer().stem(word)
+    """NLTK's Porter stemmer in its default NLTK_EXTENSIONS mode, as the official scorer uses."""
+    return porter_stem(word)
 
 
 def answer_tokens(text: str) -> list[str]:

@@ -1,10 +1,11 @@
 """Text metrics for LoCoMo's event-summarization and multimodal dialogue-generation tasks.
 
-Pure functions/classes; heavy libraries (rouge_score, nltk, onnxruntime, torch, bert_score) are
-imported lazily inside them, so importing this package is cheap.
+Pure functions/classes; heavy libraries (onnxruntime, torch, bert_score) are imported lazily
+inside them, so importing this package is cheap.
 
-* ROUGE-1/2/L: :func:`rouge_scores` (rouge-score, Porter stemming).
-* BLEU-1/2: :func:`bleu_scores`, :func:`corpus_bleu_scores` (NLTK, method1, regex tokenizer).
+* ROUGE-1/2/L: :func:`rouge_scores` (rouge-score's arithmetic, Porter stemming; no import of it).
+* BLEU-1/2: :func:`bleu_scores`, :func:`corpus_bleu_scores` (NLTK's arithmetic, method1, regex
+  tokenizer; no import of NLTK).
 * BERTScore: :func:`get_bert_scorer` → :class:`TorchBertScorer` or :class:`OnnxBertScorer`.
 * Atomic facts (FactScore-style): :func:`split_atomic_facts`, :func:`decompose_with_judge`,
   :func:`atomic_fact_prf`, :class:`JudgeSupporter`, :class:`EmbeddingSupporter`.

@@ -1,4 +1,5 @@
-"""BLEU-1/2 (NLTK ``sentence_bleu``/``corpus_bleu``, smoothing method1) on a data-free tokenizer.
+"""BLEU-1/2 as NLTK's ``sentence_bleu``/``corpus_bleu`` compute them (smoothing method1), on a
+data-free tokenizer.
 
 LoCoMo's dialogue-generation table reports BLEU-1/2 "from NLTK with default settings". NLTK's
 ``word_tokenize`` needs the downloaded ``punkt_tab`` resource, which an offline harness cannot
@@ -15,11 +16,18 @@ quotes are not rewritten. Scores are therefore close to, not identical with, a p
 Weights: BLEU-1 = (1, 0, 0, 0); BLEU-2 = (0.5, 0.5, 0, 0). Smoothing: ``SmoothingFunction().
 method1`` (a zero n-gram count becomes epsilon=0.1 over the n-gram total), so short turns with
 no bigram overlap get a small non-zero BLEU-2 instead of NLTK's 0 + warning.
+
+The arithmetic is ``nltk.translate.bleu_score.corpus_bleu``'s, operation for operation (the
+same float results; ``tests/scoring_text/test_text_bleu.py`` checks them against NLTK), but it
+runs here: importing it imports all of NLTK (~2 s of CPU, SciPy's stats included), which a QA
+run would pay for one BLEU-1 per answer.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 _TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
@@ -41,6 +49,68 @@ def _as_refs(reference: str | Sequence[str]) -> list[list[str]]:
     return [toks for toks in (bleu_tokenize(r) for r in refs) if toks]
 
 
+_MAX_N = 4
+"""Every weight tuple has four entries; NLTK computes all four precisions."""
+_EPSILON = 0.1
+"""``SmoothingFunction().method1``'s epsilon."""
+
+
+def _ngrams(tokens: list[str], n: int) -> Counter[tuple[str, ...]]:
+    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+
+
+def _modified_precision(refs: list[list[str]], hyp: list[str], n: int) -> tuple[int, int]:
+    """Clipped n-gram matches and the hypothesis' n-gram count (at least 1), unreduced."""
+    counts = _ngrams(hyp, n)
+    max_counts: dict[tuple[str, ...], int] = {}
+    for ref in refs:
+        ref_counts = _ngrams(ref, n)
+        for gram in counts:
+            max_counts[gram] = max(max_counts.get(gram, 0), ref_counts[gram])
+    clipped = sum(min(count, max_counts[gram]) for gram, count in counts.items())
+    return clipped, max(1, sum(counts.values()))
+
+
+def _corpus_bleu(
+    pairs: Sequence[tuple[list[list[str]], list[str]]], weights: Sequence[Sequence[float]]
+) -> list[float]:
+    """``corpus_bleu(refss, hyps, weights, SmoothingFunction().method1)`` per weight tuple."""
+    # An order whose weight is 0 everywhere only adds 0 * log(p) = 0 to the sum: NLTK computes
+    # its precision anyway, skipping it changes no bit (BLEU-1 alone needs unigrams only).
+    top = max((n for w in weights for n, x in enumerate(w, 1) if x), default=1)
+    numerators = [0] * (_MAX_N + 1)
+    denominators = [0] * (_MAX_N + 1)
+    hyp_lengths = ref_lengths = 0
+    for refs, hyp in pairs:
+        for n in range(1, top + 1):
+            num, den = _modified_precision(refs, hyp, n)
+            numerators[n] += num
+            denominators[n] += den
+        hyp_lengths += len(hyp)
+        ref_lengths += min((len(r) for r in refs), key=lambda r: (abs(r - len(hyp)), r))
+    if numerators[1] == 0:
+        return [0.0] * len(weights)
+    if hyp_lengths > ref_lengths:
+        bp = 1.0
+    elif hyp_lengths == 0:
+        bp = 0.0
+    else:
+        bp = math.exp(1 - ref_lengths / hyp_lengths)
+    # method1: a zero count becomes epsilon over the total; the others stay exact ratios
+    # (num / den of ints rounds exactly as float(Fraction) does).
+    p_n = [
+        (numerators[n] + _EPSILON) / denominators[n]
+        if numerators[n] == 0
+        else numerators[n] / denominators[n]
+        for n in range(1, top + 1)
+    ]
+    return [
+        bp
+        * math.exp(math.fsum(w * math.log(p) for w, p in zip(weight, p_n, strict=False) if p > 0))
+        for weight in weights
+    ]
+
+
 def bleu_scores(
     prediction: str, reference: str | Sequence[str], *, which: Sequence[str] = tuple(BLEU_WEIGHTS)
 ) -> dict[str, float]:
@@ -50,17 +120,12 @@ def bleu_scores(
     zero). With several references NLTK clips counts against the max per reference and uses
     the closest reference length for the brevity penalty.
     """
-    from nltk.translate.bleu_score import SmoothingFunction, sentence_bleu
-
     hyp = bleu_tokenize(prediction)
     refs = _as_refs(reference)
     if not hyp or not refs:
         return dict.fromkeys(which, 0.0)
-    smooth = SmoothingFunction().method1
-    return {
-        name: float(sentence_bleu(refs, hyp, weights=BLEU_WEIGHTS[name], smoothing_function=smooth))
-        for name in which
-    }
+    scores = _corpus_bleu([(refs, hyp)], [BLEU_WEIGHTS[name] for name in which])
+    return dict(zip(which, scores, strict=True))
 
 
 def corpus_bleu_scores(
@@ -72,21 +137,15 @@ def corpus_bleu_scores(
     pooled (they add length to the brevity penalty / nothing to the counts); if no pair has a
     non-empty prediction and reference the result is 0.0.
     """
-    from nltk.translate.bleu_score import SmoothingFunction, corpus_bleu
-
     if len(predictions) != len(references):
         raise ValueError(f"{len(predictions)} predictions vs {len(references)} references")
-    hyps, refss = [], []
+    pairs = []
     for pred, ref in zip(predictions, references, strict=True):
         refs = _as_refs(ref)
         if not refs:  # corpus_bleu cannot take a pair without references
             continue
-        hyps.append(bleu_tokenize(pred))
-        refss.append(refs)
-    if not any(hyps):
+        pairs.append((refs, bleu_tokenize(pred)))
+    if not any(hyp for _, hyp in pairs):
         return dict.fromkeys(BLEU_WEIGHTS, 0.0)
-    smooth = SmoothingFunction().method1
-    return {
-        name: float(corpus_bleu(refss, hyps, weights=w, smoothing_function=smooth))
-        for name, w in BLEU_WEIGHTS.items()
-    }
+    scores = _corpus_bleu(pairs, list(BLEU_WEIGHTS.values()))
+    return dict(zip(BLEU_WEIGHTS, scores, strict=True))
