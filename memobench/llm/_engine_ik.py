@@ -396,6 +396,10 @@ class IkEngine:
                 logits[ids] -= penalties[0] + penalties[1] * freq
             if grammar:
                 logits = self._constrain(logits, grammar)
+                if not np.isfinite(logits).any():
+                    # Nothing the grammar allows (not even the end): stop here rather than
+                    # feed it a token it rejects (llama.cpp aborts the process on that).
+                    return _text(out), n_out, "stop"
             token = _pick(logits, temperature, top_p, rng)
             if self.C.llama_token_is_eog(self.shared.ptr, token):
                 return _text(out), n_out, "stop"
