@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..gateway import GatewayLease
+from ._common import SDK_TIMEOUT_S
 
 
 def settings() -> None:
@@ -36,6 +37,7 @@ async def open_graph(lease: GatewayLease, db: Path, *, max_coroutines: int) -> A
     from graphiti_core.graph_queries import get_fulltext_indices
     from graphiti_core.llm_client.config import LLMConfig
     from graphiti_core.llm_client.openai_generic_client import OpenAIGenericClient
+    from openai import AsyncOpenAI
 
     cap = lease.max_tokens_cap
     config = LLMConfig(
@@ -46,14 +48,22 @@ async def open_graph(lease: GatewayLease, db: Path, *, max_coroutines: int) -> A
         temperature=0.0,
         max_tokens=cap,
     )
-    llm = OpenAIGenericClient(config=config, max_tokens=cap, structured_output_mode="json_schema")
+    # One SDK client without its own retries (the LLM layer behind the gateway retries; SDK
+    # retries stacked duplicate requests on the embedded server) and with a long timeout.
+    client = AsyncOpenAI(
+        api_key=lease.key, base_url=lease.base_url, max_retries=0, timeout=SDK_TIMEOUT_S
+    )
+    llm = OpenAIGenericClient(
+        config=config, client=client, max_tokens=cap, structured_output_mode="json_schema"
+    )
     embedder = OpenAIEmbedder(
         config=OpenAIEmbedderConfig(
             api_key=lease.key,
             base_url=lease.base_url,
             embedding_model="embedder",
             embedding_dim=lease.embedder.dim,
-        )
+        ),
+        client=client,
     )
     driver = KuzuDriver(db=str(db))
     graph = Graphiti(
@@ -61,7 +71,7 @@ async def open_graph(lease: GatewayLease, db: Path, *, max_coroutines: int) -> A
         llm_client=llm,
         embedder=embedder,
         # Pointed at the gateway too; RRF search recipes (the adapter's) never call it.
-        cross_encoder=OpenAIRerankerClient(config=config),
+        cross_encoder=OpenAIRerankerClient(config=config, client=client),
         max_coroutines=max_coroutines,
     )
     await graph.build_indices_and_constraints()  # a no-op on Kuzu, hence:

@@ -163,3 +163,29 @@ def test_on_the_embedded_servers_wire_format_graphiti_gets_schema_constrained_js
     assert {n for n, _, _ in fake.schema_calls()} >= {"ExtractedEntities", "ExtractedEdges"}
     facts = [i for i in answer.retrieved if i.source_ids]
     assert facts[0].source_ids == (sessions[0].turns[1].dia_id,)
+
+
+def test_graphitis_sdk_clients_leave_retries_to_the_llm_layer(tmp_path: Path, locomo: Any) -> None:
+    """SDK-side retries stacked duplicate requests on the embedded server (notes): the LLM,
+    embedder and reranker share one client with none, and a long timeout."""
+    from memobench.adapters._common import SDK_TIMEOUT_S
+
+    _, sessions = _sessions(locomo, n_turns=2)
+    fake, reads = GraphitiFake(), []
+    with fake_server(fake, reads) as srv:
+        agent = _agent(srv, tmp_path)
+        seen: list[Any] = []
+
+        async def main() -> None:
+            with phase("ingest"):
+                await agent.ingest(sessions[0], now=sessions[0].date_time)
+            seen.extend(agent._graphs.values())
+
+        try:
+            asyncio.run(main())
+            (graph,) = seen
+            client = graph.llm_client.client
+            assert client.max_retries == 0 and client.timeout == SDK_TIMEOUT_S
+            assert graph.embedder.client is client and graph.cross_encoder.client is client
+        finally:
+            agent.close()
