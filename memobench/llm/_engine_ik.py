@@ -44,12 +44,6 @@ IK_VERSION = "0.1.5"
 BROKEN_FILE_TYPES = {3: "Q8_0"}  # 3 = LLAMA_FTYPE_MOSTLY_Q4_1
 
 
-def available() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("ik_llama_cpp") is not None
-
-
 def _api() -> Any:
     """The bindings, with the few functions ik-llama-cpp-python does not declare added."""
     from ik_llama_cpp import _ctypes_api as C
@@ -118,13 +112,16 @@ def prepare_gguf(source: Path, cache: Path) -> tuple[Path, str]:
     Files of a type in :data:`BROKEN_FILE_TYPES` are requantized once with the wheel's own
     ``llama-quantize`` into ``cache`` (temp name, then rename: concurrent processes never see
     half a file); others are used as they are."""
+    # A file requantized by an earlier start is used without loading the source again.
+    for done_type in dict.fromkeys(BROKEN_FILE_TYPES.values()):
+        earlier = _requantized(source, cache, done_type)
+        if earlier.exists() and earlier.stat().st_size > 0:
+            return earlier, done_type
     file_type = gguf_file_type(source)
     target_type = BROKEN_FILE_TYPES.get(file_type) if file_type is not None else None
     if target_type is None:
         return source, "as-shipped"
-    target = cache / f"{source.stem}.ik-{target_type.lower()}.gguf"
-    if target.exists() and target.stat().st_size > 0:
-        return target, target_type
+    target = _requantized(source, cache, target_type)
     from ik_llama_cpp.quantize import find_quantize_bin
 
     binary = find_quantize_bin()
@@ -138,6 +135,10 @@ def prepare_gguf(source: Path, cache: Path) -> tuple[Path, str]:
         raise RuntimeError(f"requantizing {source.name} failed: {done.stderr[-1000:]}")
     tmp.replace(target)
     return target, target_type
+
+
+def _requantized(source: Path, cache: Path, file_type: str) -> Path:
+    return cache / f"{source.stem}.ik-{file_type.lower()}.gguf"
 
 
 class SharedModel:
