@@ -71,12 +71,18 @@ def engine_identity(engine: str) -> str:
     return ""
 
 
+def _served_name(model_spec: str) -> str | None:
+    """``<name>`` of a ``local:<name>`` this module serves (not ``local:minilm``), else None."""
+    name = model_spec.removeprefix("local:")
+    return name if name != model_spec and name in LOCAL_MODELS else None
+
+
 def check_local_model(model_spec: str) -> None:
     """Raise :class:`LocalModelUnavailable` now if ``local:<name>`` cannot be served here (no
     engine, or no model package): a run should stop before it starts, not record every item
     as errored. Other specs pass."""
-    name = model_spec.removeprefix("local:")
-    if name == model_spec or name not in LOCAL_MODELS:
+    name = _served_name(model_spec)
+    if name is None:
         return
     _require(ENGINE_MODULES[local_engine()], "a llama.cpp engine")
     spec = LOCAL_MODELS[name]
@@ -86,8 +92,7 @@ def check_local_model(model_spec: str) -> None:
 def engine_label(model_spec: str) -> str:
     """For a run's spec: the engine behind ``local:<name>`` when it is not llama-cpp-python
     (whose runs keep the config hashes they had), else ""."""
-    name = model_spec.removeprefix("local:")
-    if name == model_spec or name not in LOCAL_MODELS:
+    if _served_name(model_spec) is None:
         return ""
     try:
         return engine_identity(local_engine())
@@ -136,14 +141,13 @@ def _require(module: str, what: str) -> None:
 
 def local_available(name: str = DEFAULT_LOCAL_MODEL) -> bool:
     """True when a llama.cpp engine and the model package are importable."""
-    spec = LOCAL_MODELS.get(name)
-    if spec is None or importlib.util.find_spec(spec.package) is None:
+    if name not in LOCAL_MODELS:
         return False
     try:
-        module = ENGINE_MODULES[local_engine()]
+        check_local_model(f"local:{name}")
     except LocalModelUnavailable:
         return False
-    return importlib.util.find_spec(module) is not None
+    return True
 
 
 def gguf_path(name: str) -> Path:
@@ -381,10 +385,8 @@ class LocalBackend:
         if name not in LOCAL_MODELS:
             known = ", ".join(f"local:{n}" for n in LOCAL_MODELS)
             raise LocalModelUnavailable(f"unknown local model {name!r}; known: {known}")
-        # Fail at construction, not at first call, when the stack is missing.
-        _require(ENGINE_MODULES[local_engine()], "a llama.cpp engine")
+        check_local_model(f"local:{name}")  # at construction, not at first call
         spec = LOCAL_MODELS[name]
-        _require(spec.package, f"the model package {spec.pip_name!r}")
         self.name = name
         self.spec = f"local:{name}"
         self.chat = spec.chat
