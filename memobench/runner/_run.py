@@ -243,9 +243,7 @@ class Runner:
     async def run_async(self) -> RunResults:
         started = time.perf_counter()
         await self.ask_all()
-        progress = make_reporter(
-            self.config.progress, cost=lambda: self.meter.report().total.cost_usd
-        )
+        progress = self._reporter()
         try:
             return score_run_dir(
                 self.run_dir.path,
@@ -304,9 +302,7 @@ class Runner:
         self.errors.total = self._total
         item_sem = asyncio.Semaphore(max(1, self.config.concurrency))
         conv_sem = asyncio.Semaphore(max(1, self.config.concurrency))
-        progress = make_reporter(
-            self.config.progress, cost=lambda: self.meter.report().total.cost_usd
-        )
+        progress = self._reporter()
         progress.start("ingest", sum(len(c.sessions) for c in conversations))
         progress.start("answer", self._total, done=self._done)
 
@@ -319,6 +315,10 @@ class Runner:
                 await asyncio.gather(*(guarded(c) for c in conversations))
         finally:
             progress.close()
+
+    def _reporter(self) -> Any:
+        """Progress of this run's phases, with the cost so far."""
+        return make_reporter(self.config.progress, cost=lambda: self.meter.report().total.cost_usd)
 
     def _keys(self, conv: Conversation) -> set[tuple[str, str]]:
         return {
