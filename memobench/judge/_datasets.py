@@ -3,9 +3,10 @@
 - ``longmemeval``: one yes/no call per item, prompt by route (``_abs`` first, then type);
 - ``beam``: one call per rubric item (1.0 / 0.5 / 0.0); event ordering adds YES/NO alignment
   calls and the Kendall tau-b based score;
-- ``locomo-plus``: the correct / partial / wrong Memory Awareness judge for the cognitive items;
-  LoCoMo's own items (the unified set) get memobench's strict LoCoMo judge (categories 1-4) and
-  the abstention-phrase score (category 5): upstream's per-category judge prompts are not shipped.
+- ``locomo-plus``: one correct / partial / wrong call per item with upstream's judge for its
+  category: Memory Awareness for the cognitive items; for the unified set's LoCoMo items
+  Fact-Checking, Temporal Logic, Knowledge Logic (with the gold and the evidence turns) and
+  Skeptical (adversarial: the prediction only).
 
 Corrected behaviour by default; each upstream behaviour behind its named option (``OFFICIAL``).
 """
@@ -19,7 +20,7 @@ from typing import Any
 from .._util.hashing import sha256_text
 from ..data import Conversation, QAItem
 from ..llm import GenerateConfig, LLMClient, LLMError, Message, get_llm
-from ..scoring import abstention_scores, beam, gold_for_scoring, locomo_plus, longmemeval
+from ..scoring import beam, locomo_plus, longmemeval
 from ._judge import Judge, JudgeItem, Verdict
 
 DATASET_JUDGES = ("longmemeval", "beam", "locomo-plus")
@@ -67,9 +68,7 @@ class DatasetJudge:
         self.official = tuple(sorted(official))
         self.client = get_llm(model) if isinstance(model, str) else model
         self.prompts = _prompt_files(dataset)
-        self._locomo = Judge("strict", self.client) if dataset == "locomo-plus" else None
-        if self._locomo is not None:
-            self.prompts[self._locomo.prompt.name] = self._locomo.prompt_sha256
+        self._turn_index: dict[str, dict[str, tuple[str, str]]] = {}
 
     @property
     def model(self) -> str:
@@ -116,7 +115,7 @@ class DatasetJudge:
             return await self._lme(qa, prediction)
         if self.dataset == "beam":
             return await self._beam(qa, prediction)
-        return await self._lplus(qa, prediction, base_scores)
+        return await self._lplus(conv, qa, prediction)
 
     async def _lme(self, qa: QAItem, prediction: str) -> tuple[Scores, dict[str, Any]]:
         qid = str(qa.gold.get("question_id", ""))
@@ -189,30 +188,33 @@ class DatasetJudge:
         return out
 
     async def _lplus(
-        self, qa: QAItem, prediction: str, base_scores: Scores
+        self, conv: Conversation, qa: QAItem, prediction: str
     ) -> tuple[Scores, dict[str, Any]]:
         if qa.label == "cognitive":
-            reply = await self.ask(
-                locomo_plus.judge_prompt(str(qa.gold.get("cue", "")), prediction)[0]
-            )
-            if reply is None:
-                return {"judge_locomo_plus": None}, {}
-            label = locomo_plus.parse_label(reply, official_parse=self._on("official_parse"))
-            return {"judge_locomo_plus": locomo_plus.label_score(label)}, {
-                "label": label,
-                "reply": reply,
-            }
-        cat = int(qa.category)
-        if cat == 5:  # refusal only, as upstream's Skeptical Judge
-            return {"judge_locomo_plus": abstention_scores(prediction, 5)["abstained"]}, {}
-        assert self._locomo is not None
-        item = JudgeItem(
-            question=qa.question,
-            gold=gold_for_scoring(qa.answer or "", qa.category),
-            answer=prediction,
-        )
-        v = await self._locomo.judge(item)
-        return {"judge_locomo_plus": v.score}, {"label": v.label}
+            prompt = locomo_plus.judge_prompt(str(qa.gold.get("cue", "")), prediction)[0]
+        else:  # a unified-set LoCoMo item: upstream's judge for its category
+            prompt = locomo_plus.locomo_judge_prompt(
+                int(qa.category),
+                gold="" if qa.answer is None else str(qa.answer),
+                prediction=prediction,
+                evidence=locomo_plus.evidence_text(self._turns(conv), qa.evidence),
+            )[0]
+        reply = await self.ask(prompt)
+        if reply is None:
+            return {"judge_locomo_plus": None}, {}
+        label = locomo_plus.parse_label(reply, official_parse=self._on("official_parse"))
+        return {"judge_locomo_plus": locomo_plus.label_score(label)}, {
+            "label": label,
+            "reply": reply,
+        }
+
+    def _turns(self, conv: Conversation) -> dict[str, tuple[str, str]]:
+        """Turn id -> (speaker, text) of ``conv``, built once per conversation."""
+        got = self._turn_index.get(conv.sample_id)
+        if got is None:
+            got = {t.dia_id: (t.speaker, t.text) for s in conv.sessions for t in s.turns}
+            self._turn_index[conv.sample_id] = got
+        return got
 
     # --- calibration (the ``Judge`` interface ``calibrate`` uses) ---------------------------
 

@@ -136,10 +136,17 @@ def test_locomo_plus_unified_score(tmp_path, unified, official, make_ds_run) -> 
     run = make_ds_run(tmp_path, unified, [base, *cognitive], preds)
     cues = [c.qa[0].gold["cue"] for c in cognitive]
 
+    seen: dict[str, str] = {}
+
     def reply(req) -> str:  # type: ignore[no-untyped-def]
         if "Memory Awareness Judge" in req.prompt:
             return COGNITIVE_REPLIES[next(i for i, cue in enumerate(cues) if cue in req.prompt)]
-        return '{"reasoning": "matches", "label": "CORRECT"}'  # LoCoMo strict judge
+        if "Fact-Checking Judge" in req.prompt:  # the multi-hop item
+            seen["fact"] = req.prompt
+            return '{"label": "partial", "reason": "main entity only"}'
+        assert "Skeptical Judge" in req.prompt
+        seen["skeptical"] = req.prompt
+        return '{"label": "correct", "reason": "refuses"}'
 
     with FakeOpenAIServer(reply=reply) as srv:
         client = get_llm("openai:gpt-judge", base_url=srv.base_url, api_key="x")
@@ -154,9 +161,39 @@ def test_locomo_plus_unified_score(tmp_path, unified, official, make_ds_run) -> 
     got = res.tasks["qa"].extra["judges"][key]["dataset_scores"]
     last = 1.0 if official else 0.0  # "incorrect" contains "correct" upstream
     cognitive_scores = [1.0, 0.5, 0.0, last]
-    # LoCoMo items: the strict judge says CORRECT (1) and the refusal scores 1.
-    assert got["overall_avg"] == pytest.approx((sum(cognitive_scores) + 2) / 6)
+    # LoCoMo items: the multi-hop one is judged partial (0.5), the adversarial refusal correct.
+    assert got["overall_avg"] == pytest.approx((sum(cognitive_scores) + 1.5) / 6)
     assert got["by_category_cognitive"] == pytest.approx(sum(cognitive_scores) / 4)
-    assert got[f"by_category_{single.category.label}"] == 1.0
+    assert got[f"by_category_{single.category.label}"] == 0.5
     assert got[f"by_category_{adversarial.category.label}"] == 1.0
+    # Upstream's inputs: the gold and the evidence turns as "Speaker：text" for fact checking;
+    # the prediction only for the Skeptical judge (neither gold nor the tempting answer).
+    turns = {t.dia_id: t for s in base.sessions for t in s.turns}
+    assert str(single.answer) in seen["fact"] and "an answer" in seen["fact"]
+    for tid in single.evidence:
+        assert f"{turns[tid].speaker}：{turns[tid].text}" in seen["fact"]
+    assert "Not mentioned in the conversation" in seen["skeptical"]
+    for leaked in (adversarial.answer, adversarial.adversarial_answer, adversarial.question):
+        assert not leaked or str(leaked) not in seen["skeptical"]
     assert res.tasks["qa"].metrics[key].value == pytest.approx(got["overall_avg"])
+
+
+def test_locomo_plus_judge_prompts_per_category() -> None:
+    from memobench.scoring import locomo_plus
+
+    roles = {1: "Fact-Checking", 2: "Temporal Logic", 3: "Knowledge Logic", 4: "Fact-Checking",
+             5: "Skeptical"}  # fmt: skip
+    hashes = locomo_plus.prompt_hashes()
+    assert len(set(hashes.values())) == 6  # cognitive + five LoCoMo categories, all distinct
+    for cat, role in roles.items():
+        text, sha = locomo_plus.locomo_judge_prompt(
+            cat, gold="GOLD-X", prediction="PRED-Y", evidence="Ann：EVID-Z"
+        )
+        assert f"You are a {role} Judge" in text and "PRED-Y" in text
+        assert hashes[f"judge_locomo_plus/{locomo_plus.LOCOMO_PROMPTS[cat]}"] == sha
+        assert ("GOLD-X" in text and "Ann：EVID-Z" in text) is (cat != 5)
+        assert ('"partial"' in text) is (cat in (1, 3, 4))  # temporal/adversarial: binary
+    turns = {"D1:2": ("Ann", "hi there")}
+    assert (
+        locomo_plus.evidence_text(turns, ["D1:2", "D9:9"]) == "Ann：hi there\n[D9:9] [Missing turn]"
+    )
