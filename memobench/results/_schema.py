@@ -201,7 +201,8 @@ class RetrievalGuards(BaseModel):
     max_share_seen: float
     """Largest such share of one item."""
     n_top_k_reaches_sessions: int
-    """Items that retrieved at least as many ids as their conversation has sessions."""
+    """Items whose top-k is as large as their conversation: at least as many session ids as it
+    has sessions, or at least as many turn ids as it has turns."""
     conversations: dict[str, dict[str, int]] = Field(default_factory=dict)
     """Conversation → session index → turns (the sizes the shares were computed with)."""
     flags: list[str] = Field(default_factory=list)

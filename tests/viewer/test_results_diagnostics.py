@@ -109,9 +109,14 @@ def test_guards_flag_a_bypass_both_ways():
     # many turns but fewer ids than sessions: only the share fires
     wide = [_s("c2:q9", "c2", 1, ["S3", "D1:1"], 0.0, 0.0)]  # 7 of 10 turns, 2 ids < 3 sessions
     assert retrieval_guards(wide, SIZES)["flags"] == [FLAG_CONTEXT_SHARE]  # type: ignore[index]
-    # few turns but as many ids as sessions: only top-k fires
-    deep = [_s("c1:q9", "c1", 1, ["D1:1", "D1:2", "D1:3"], 0.0, 0.0)]  # 3 of 20 turns
+    # as many turn ids as the conversation has turns (one turn, 20 times): only top-k fires
+    deep = [_s("c1:q9", "c1", 1, ["D1:1"] * 20, 0.0, 0.0)]  # 1 of 20 turns
     assert retrieval_guards(deep, SIZES)["flags"] == [FLAG_TOP_K_SESSIONS]  # type: ignore[index]
+    # as many turn ids as sessions is no bypass: turns are compared with turns (BEAM chats have
+    # 3 sessions of hundreds of turns, and rag's top-10 turns flagged every question before)
+    narrow = [_s("c1:q9", "c1", 1, ["D1:1", "D1:2", "D1:3"], 0.0, 0.0)]  # 3 ids, 3 sessions
+    assert retrieval_guards(narrow, SIZES)["flags"] == []  # type: ignore[index]
+    assert retrieval_guards(narrow, SIZES)["n_top_k_reaches_sessions"] == 0  # type: ignore[index]
     assert (
         retrieval_guards([s.model_copy(update={"retrieved": None}) for s in SAMPLES], SIZES) is None
     )
@@ -146,4 +151,4 @@ def test_terminal_summary_shows_taxonomy_and_warnings():
     )
     text = _render(qa_table(flagged))
     assert "warning: retrieved context is 100% of the conversation" in text
-    assert "warning: 6/6 questions retrieved at least as many items" in text
+    assert "warning: 6/6 questions retrieved as many units as the conversation holds" in text
