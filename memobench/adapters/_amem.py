@@ -63,7 +63,7 @@ class AMemAgent:
     1, the paper's protocol, is one note per turn; 0 is one note per session), ``top_k``
     (notes retrieved per perspective, neighbours included), ``search`` (agentic|plain)."""
 
-    version = "1"
+    version = "2"  # 2: the gateway bounds the JSON embedded models write (gateway._bounds)
 
     def __init__(
         self,

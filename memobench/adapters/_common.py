@@ -106,10 +106,11 @@ async def answer_by_reader(
     question: Question,
 ) -> Answer:
     """The equal-reader answer: the system's retrieved items, then the task's instruction, to
-    memobench's reader; the answer records which model served the lease's calls."""
+    memobench's reader; the answer records which model served the lease's calls (and, where
+    an embedded model served them, the JSON bounds it was held to)."""
     text = await read(context, reader_prompt(items, question))
     return Answer(
         text=text,
         retrieved=tuple(items),
-        extra={"answered_by": "memobench-reader", "served": dict(lease.served)},
+        extra={"answered_by": "memobench-reader", **lease.record()},
     )

@@ -77,7 +77,7 @@ class GraphitiAgent:
     ``context_windows`` (model spec → tokens) and ``long_context_models`` (fallback specs):
     graphiti's calls too long for the reader's window go to the first fallback that fits."""
 
-    version = "1"
+    version = "2"  # 2: the gateway bounds the JSON embedded models write (gateway._bounds)
 
     def __init__(
         self,

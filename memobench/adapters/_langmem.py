@@ -56,7 +56,7 @@ class LangMemAgent:
     ``top_k`` (memories retrieved per perspective), ``query_limit`` (LangMem's own search
     of existing memories before each extraction)."""
 
-    version = "1"
+    version = "2"  # 2: the gateway bounds the JSON embedded models write (gateway._bounds)
 
     def __init__(
         self,

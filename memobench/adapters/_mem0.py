@@ -73,7 +73,7 @@ class Mem0Agent:
     ``add``; it sets provenance granularity: every memory of a batch cites its turns),
     ``top_k`` (memories per perspective), ``infer`` (False stores turns verbatim)."""
 
-    version = "1"
+    version = "2"  # 2: the gateway bounds the JSON embedded models write (gateway._bounds)
 
     def __init__(
         self,

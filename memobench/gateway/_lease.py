@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ..llm import Completion, GenerateConfig, Message
+from ._bounds import LOCAL_JSON_BOUNDS, JsonBounds, bound_config
 from ._route import ContextRouter
 
 T = TypeVar("T")
@@ -59,6 +60,12 @@ class GatewayLease:
     (``None``: no routing by size)."""
     routed: dict[str, int] = field(default_factory=dict)
     """``"<asked> -> <served by>"`` → calls the router moved to a longer-context model."""
+    local_json_bounds: JsonBounds | None = LOCAL_JSON_BOUNDS
+    """Length bounds on the JSON (schema or tool arguments) of calls an embedded ``local:``
+    model serves, so a toy model cannot loop inside a string to ``max_tokens`` (``None``:
+    the SDK's schema as it is)."""
+    bounded: int = 0
+    """Calls whose schema or tools ``local_json_bounds`` bounded."""
     _ctx: contextvars.Context | None = field(default=None, repr=False)
     _loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -132,6 +139,12 @@ class GatewayLease:
                     moved = f"{spec} -> {decision.served_by}"
                     self.routed[moved] = self.routed.get(moved, 0) + 1
                 spec = decision.served_by
+        if self.local_json_bounds is not None and spec.startswith("local:"):
+            bounded = bound_config(config, self.local_json_bounds)
+            if bounded is not config:
+                config = bounded
+                with self._lock:
+                    self.bounded += 1
         client = self.llm(spec)
         completion: Completion = await self._on_caller_loop(
             lambda: client.complete(messages, config=config)
@@ -149,6 +162,8 @@ class GatewayLease:
         out: dict[str, object] = {"served": dict(self.served)}
         if self.routed:
             out["routed"] = dict(self.routed)
+        if self.bounded and self.local_json_bounds is not None:
+            out["json_bounds"] = {**self.local_json_bounds.record(), "calls": self.bounded}
         return out
 
     def close(self) -> None:
