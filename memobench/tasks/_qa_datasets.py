@@ -18,8 +18,8 @@ from ..data import Conversation, QAItem
 from ..results import MetricValue, SampleRecord, TaskResult
 from ..scoring import longmemeval
 
-#: The ks memobench stores (upstream prints 5, 10 and 50 of its 1, 3, 5, 10, 30, 50).
-LME_KS = (5, 10, 50)
+#: The ks memobench stores: every k upstream computes (it prints 5, 10 and 50 of them).
+LME_KS = longmemeval.RETRIEVAL_KS
 _SESSION_ID = re.compile(r"^S(\d+)$")
 
 

@@ -52,6 +52,18 @@ def test_lme_turn_and_session_retrieval() -> None:
     # Sessions in first-seen order D2, D1, D3; gold D2, D3: DCG = 1 + 0 + 1/log2(3).
     assert s["lme_session_ndcg_any@10"] == pytest.approx((1 + 1 / math.log2(3)) / 2)
     assert s["lme_session_recall_all@5"] == 1.0
+    # Every k upstream computes: at 1 the top turn D2:3 is no gold turn, at 3 D2:1 is in.
+    assert s["lme_turn_recall_any@1"] == 0.0 and s["lme_turn_recall_any@3"] == 1.0
+    assert s["lme_turn_recall_all@3"] == 0.0 and s["lme_turn_recall_all@30"] == 1.0
+    assert s["lme_session_recall_any@1"] == 1.0  # D2:3's session D2 holds gold D2:1
+    assert {k.rpartition("@")[2] for k in s if k.startswith("lme_")} == {
+        "1",
+        "3",
+        "5",
+        "10",
+        "30",
+        "50",
+    }
     # Abstention items are skipped, as upstream's means skip them.
     assert abstention.scores["lme_turn_recall_any@5"] is None
     assert abstention.extra["label"] == "single-session-user"
