@@ -5,6 +5,7 @@ from typing import Any
 from ._aggregate import aggregate_task, answer_latency, qa_diagnostics
 from ._guards import (
     FLAG_CONTEXT_SHARE,
+    FLAG_NO_IDS,
     FLAG_TOP_K_SESSIONS,
     MAX_CONTEXT_SHARE,
     context_share,
@@ -51,6 +52,7 @@ def qa_table(result: TaskResult) -> Any:
 __all__ = [
     "DIAGNOSTIC_KEYS",
     "FLAG_CONTEXT_SHARE",
+    "FLAG_NO_IDS",
     "FLAG_TOP_K_SESSIONS",
     "MAX_CONTEXT_SHARE",
     "RESULTS_SCHEMA_VERSION",

@@ -20,6 +20,9 @@ FLAG_CONTEXT_SHARE = "retrieval_bypass_context_share"
 #: Some question retrieved as many units as its conversation holds: at least as many session
 #: ids as it has sessions, or at least as many turn ids as it has turns.
 FLAG_TOP_K_SESSIONS = "retrieval_bypass_top_k"
+#: Some question's system retrieved items that carry no id of the conversation (LoCoMo's official
+#: recall scores such a question 1.0, so the recall column says nothing about the system).
+FLAG_NO_IDS = "retrieval_no_ids"
 _SESSION_ID = re.compile(r"^(?:S|D|session_?)(\d+)$")
 
 
@@ -66,7 +69,7 @@ def retrieval_guards(
     of the conversations used, so the block can be recomputed from the samples alone.
     """
     shares: list[float] = []
-    top_k_hits = 0
+    top_k_hits = no_ids = 0
     used: set[str] = set()
     for s in samples:
         ret, conv = _get(s, "retrieved"), _get(s, "conversation_id")
@@ -74,6 +77,7 @@ def retrieval_guards(
             continue
         used.add(conv)
         shares.append(context_share(ret, sizes[conv]))
+        no_ids += not ret
         if reaches_whole_history(ret, sizes[conv]):
             top_k_hits += 1
     if not shares:
@@ -84,7 +88,9 @@ def retrieval_guards(
         flags.append(FLAG_CONTEXT_SHARE)
     if top_k_hits:
         flags.append(FLAG_TOP_K_SESSIONS)
-    return {
+    if no_ids:
+        flags.append(FLAG_NO_IDS)
+    block = {
         "max_context_share": MAX_CONTEXT_SHARE,
         "n": len(shares),
         "mean_context_share": mean,
@@ -93,6 +99,9 @@ def retrieval_guards(
         "conversations": {c: dict(sizes[c]) for c in sorted(used)},
         "flags": flags,
     }
+    if no_ids:  # only when there are some: blocks recorded before the key stay as they were
+        block["n_no_ids"] = no_ids
+    return block
 
 
 def guard_warnings(block: Mapping[str, Any] | None) -> list[str]:
@@ -109,5 +118,11 @@ def guard_warnings(block: Mapping[str, Any] | None) -> list[str]:
         out.append(
             f"{block['n_top_k_reaches_sessions']}/{block['n']} questions retrieved as many units "
             "as the conversation holds (sessions or turns): top-k reaches the whole history"
+        )
+    if FLAG_NO_IDS in block["flags"]:
+        out.append(
+            f"{block['n_no_ids']}/{block['n']} questions retrieved no id of the conversation: "
+            "LoCoMo's official recall scores each of them 1.0 (its rule for an empty context), "
+            "so read recall@k for this run"
         )
     return out

@@ -206,7 +206,10 @@ class RetrievalGuards(BaseModel):
     conversations: dict[str, dict[str, int]] = Field(default_factory=dict)
     """Conversation → session index → turns (the sizes the shares were computed with)."""
     flags: list[str] = Field(default_factory=list)
-    """``retrieval_bypass_context_share`` and/or ``retrieval_bypass_top_k``."""
+    """``retrieval_bypass_context_share``, ``retrieval_bypass_top_k``, ``retrieval_no_ids``."""
+    n_no_ids: int | None = Field(default=None, exclude_if=lambda v: v is None)
+    """Items whose retrieved list holds no id at all (absent when there are none, so blocks
+    recorded before the field existed read back unchanged)."""
 
 
 class AnswerLatency(BaseModel):

@@ -10,10 +10,12 @@ from rich.console import Console
 
 from memobench.results import (
     FLAG_CONTEXT_SHARE,
+    FLAG_NO_IDS,
     FLAG_TOP_K_SESSIONS,
     SampleRecord,
     aggregate_task,
     context_share,
+    guard_warnings,
     qa_table,
     retrieval_guards,
 )
@@ -120,6 +122,18 @@ def test_guards_flag_a_bypass_both_ways():
     assert (
         retrieval_guards([s.model_copy(update={"retrieved": None}) for s in SAMPLES], SIZES) is None
     )
+    assert "n_no_ids" not in retrieval_guards(SAMPLES, SIZES)  # type: ignore[operator]
+
+
+def test_guards_flag_questions_whose_system_retrieved_no_ids() -> None:
+    # An SDK whose memories cite no real turn (LangMem on a toy model): every retrieved list
+    # is empty, and LoCoMo's official recall scores each such question 1.0.
+    empty = [s.model_copy(update={"retrieved": []}) for s in SAMPLES[:4]] + SAMPLES[4:]
+    block = retrieval_guards(empty, SIZES)
+    assert block is not None and block["n_no_ids"] == 4 and block["n"] == 6
+    assert block["flags"] == [FLAG_NO_IDS]
+    (line,) = guard_warnings(block)
+    assert line.startswith("4/6 questions retrieved no id of the conversation")
 
 
 def _render(obj) -> str:  # type: ignore[no-untyped-def]
