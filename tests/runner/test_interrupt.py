@@ -30,7 +30,9 @@ def _lines(path: Path) -> list[str]:
 def test_ctrl_c_keeps_finished_work(tmp_path: Path, data_dir: str) -> None:
     env = {**os.environ, "MEMOBENCH_CACHE_DIR": str(tmp_path / "c"), "OPENAI_API_KEY": "sk-t"}
     out = tmp_path / "run"
-    with FakeOpenAIServer(reply=lambda req: "answer", latency_s=0.1) as srv:
+    # 0.3 s a call at concurrency 2: ~13 s of work left after the 20th answer, so a loaded
+    # machine cannot finish the run before the signal lands (it did at 0.1 s, once).
+    with FakeOpenAIServer(reply=lambda req: "answer", latency_s=0.3) as srv:
         proc = subprocess.Popen(
             _cmd(srv.base_url, data_dir, out), env=env, stderr=subprocess.PIPE, text=True
         )

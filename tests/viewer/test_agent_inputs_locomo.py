@@ -154,6 +154,8 @@ def test_real_run_records_the_diagnostic_blocks(spied) -> None:  # type: ignore[
     assert tax["overall"]["false_abstention"] == len(conv.qa) - n5
     assert tax["overall"]["correct"] == n5
     guards = extra["retrieval_guards"]
-    assert guards["flags"] == [] and guards["mean_context_share"] == 0.0
+    # empty retrieved lists: no bypass, but flagged (LoCoMo's official recall scores them 1.0)
+    assert guards["flags"] == ["retrieval_no_ids"] and guards["mean_context_share"] == 0.0
+    assert guards["n_no_ids"] == len(conv.qa)
     assert guards["conversations"][CONV] == {str(s.index): len(s.turns) for s in conv.sessions}
     assert extra["answer_latency"]["n"] == len(conv.qa)
