@@ -23,6 +23,10 @@ def _cmd(base_url: str, data_dir: str, out: Path) -> list[str]:
     ]  # fmt: skip
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _lines(path: Path) -> list[str]:
     return path.read_text().splitlines() if path.exists() else []
 
@@ -30,11 +34,15 @@ def _lines(path: Path) -> list[str]:
 def test_ctrl_c_keeps_finished_work(tmp_path: Path, data_dir: str) -> None:
     env = {**os.environ, "MEMOBENCH_CACHE_DIR": str(tmp_path / "c"), "OPENAI_API_KEY": "sk-t"}
     out = tmp_path / "run"
-    # 0.3 s a call at concurrency 2: ~13 s of work left after the 20th answer, so a loaded
-    # machine cannot finish the run before the signal lands (it did at 0.1 s, once).
-    with FakeOpenAIServer(reply=lambda req: "answer", latency_s=0.3) as srv:
+    with FakeOpenAIServer(reply=lambda req: "answer", latency_s=0.1) as srv:
         proc = subprocess.Popen(
-            _cmd(srv.base_url, data_dir, out), env=env, stderr=subprocess.PIPE, text=True
+            _cmd(srv.base_url, data_dir, out),
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+            # As a terminal's Ctrl-C finds it: a suite started as a background job of a
+            # non-interactive shell inherits SIGINT ignored, and Python keeps it ignored.
+            preexec_fn=_default_sigint,
         )
         deadline = time.time() + 60
         while len(_lines(out / "answers.jsonl")) < 20 and time.time() < deadline:
