@@ -212,7 +212,7 @@ class DatasetJudge:
         """Turn id -> (speaker, text) of ``conv``, built once per conversation."""
         got = self._turn_index.get(conv.sample_id)
         if got is None:
-            got = {t.dia_id: (t.speaker, t.text) for s in conv.sessions for t in s.turns}
+            got = {tid: (t.speaker, t.text) for tid, t in conv.turn_index().items()}
             self._turn_index[conv.sample_id] = got
         return got
 

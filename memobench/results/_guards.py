@@ -20,8 +20,8 @@ FLAG_CONTEXT_SHARE = "retrieval_bypass_context_share"
 #: Some question retrieved as many units as its conversation holds: at least as many session
 #: ids as it has sessions, or at least as many turn ids as it has turns.
 FLAG_TOP_K_SESSIONS = "retrieval_bypass_top_k"
-#: Some question's system retrieved items that carry no id of the conversation (LoCoMo's official
-#: recall scores such a question 1.0, so the recall column says nothing about the system).
+#: Some question's retrieved list is empty: its system cited no id of the conversation (LoCoMo's
+#: official recall scores such a question 1.0, so the recall column says nothing about it).
 FLAG_NO_IDS = "retrieval_no_ids"
 _SESSION_ID = re.compile(r"^(?:S|D|session_?)(\d+)$")
 
