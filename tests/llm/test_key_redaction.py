@@ -53,7 +53,7 @@ def _all_text(exc: BaseException) -> str:
     return "".join(traceback.format_exception(exc)) + repr(exc) + repr(vars(exc))
 
 
-@pytest.fixture(params=["lean", "openai"])
+@pytest.fixture(params=["lean", "aiohttp", "openai"])
 def transport(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("MEMOBENCH_HTTP", request.param)
     monkeypatch.setenv("OPENAI_API_KEY", KEY)

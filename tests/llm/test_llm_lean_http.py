@@ -1,4 +1,5 @@
-"""The lean aiohttp transport against the official openai client, over real HTTP.
+"""The lean transports (memobench's wire client, aiohttp) against the official openai client,
+over real HTTP.
 
 Same request bodies, same cache (a cache the official client wrote is hit by the lean one),
 the same errors (message, status, attempts, retry-after) and no leaked sessions.
@@ -15,7 +16,7 @@ from memobench.llm import GenerateConfig, LLMError, Message, get_llm
 from memobench.testing import FakeOpenAIServer, Fault
 
 KEY = "sk-memobench-SECRET-lean-0123456789"
-TRANSPORTS = ("openai", "lean")
+TRANSPORTS = ("openai", "lean", "aiohttp")
 
 
 def _llm(srv: FakeOpenAIServer, **opts):
@@ -34,7 +35,7 @@ async def test_request_bodies_are_identical(fake_openai, monkeypatch):
         llm = _llm(fake_openai, cache=False)
         await llm.complete(chat, config=cfg)
         await llm.complete("plain prompt", config=GenerateConfig(max_tokens=3, stop=["x"]))
-    assert bodies["lean"] == bodies["openai"]
+    assert bodies["lean"] == bodies["openai"] == bodies["aiohttp"]
     assert len(bodies["lean"]) == 2 and bodies["lean"][0]["seed"] == 3
 
 
@@ -73,7 +74,7 @@ async def test_errors_are_the_same(fake_openai, monkeypatch, fault):
         got[transport] = _error(info.value)
         assert fake_openai.stats.requests == 2
         assert KEY not in repr(vars(info.value)) + str(info.value)
-    assert got["lean"] == got["openai"]
+    assert got["lean"] == got["openai"] == got["aiohttp"]
 
 
 async def test_auth_error_is_the_same_and_hides_the_key(monkeypatch):
@@ -86,7 +87,7 @@ async def test_auth_error_is_the_same_and_hides_the_key(monkeypatch):
                 await _llm(srv, cache=False).complete("hi")
             got[transport] = _error(info.value)
             assert KEY not in repr(vars(info.value)) + str(info.value)
-    assert got["lean"] == got["openai"] and got["lean"][1] == 401
+    assert got["lean"] == got["openai"] == got["aiohttp"] and got["lean"][1] == 401
 
 
 async def test_timeout_and_dropped_connection_are_the_same(fake_openai, monkeypatch):
@@ -100,8 +101,8 @@ async def test_timeout_and_dropped_connection_are_the_same(fake_openai, monkeypa
                     "hi", config=GenerateConfig(max_retries=1, timeout_s=0.3)
                 )
             got[transport, fault.kind] = _error(info.value)
-    assert got["lean", "slow"] == got["openai", "slow"]
-    assert got["lean", "drop"] == got["openai", "drop"]
+    for kind in ("slow", "drop"):
+        assert got["lean", kind] == got["openai", kind] == got["aiohttp", kind]
     assert got["lean", "slow"][1] == "timeout"
 
 
