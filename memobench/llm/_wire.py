@@ -5,9 +5,10 @@ local or cluster network; there the transport's own CPU per request bounds a run
 calls per second on two cores (notes/scale.md, stop 5). This client writes one request per
 connection at a time as a single buffer and parses the reply in ``data_received`` (status line,
 headers, a ``Content-Length``, chunked or read-to-close body), with nothing else on the path.
-Measured (notes/scale.md, stop 5): a whole 1,986-call ``memobench run`` at concurrency 32
-against the 100 ms fake server, 0.94× aiohttp's wall time and 0.81× its CPU; at concurrency 128,
-2.45 s against 2.78 s. ``https://`` endpoints keep aiohttp (``_lean_aiohttp``): TLS is not
+Measured (``benchmarks/bench_scale.py --rows local``, against ``--transport aiohttp``, one
+session): the whole 1,986-call ``memobench run`` on the 100 ms fake server takes 7.28 s
+against 7.49 s at concurrency 32 and 2.64 s against 2.94 s at 128 (medians), with 1.26 against
+1.40 ms and 1.08 against 1.17 ms of CPU per call. ``https://`` endpoints keep aiohttp (``_lean_aiohttp``): TLS is not
 reimplemented here.
 
 Errors map onto the lean transport's (``LeanStatusError``, ``LeanTransportError``,
