@@ -10,13 +10,16 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .._util.gcpause import frozen_heap, paused_gc
 from .._util.hashing import short_hash
 from .._util.provenance import collect_provenance
+from .._util.warm import warm_in_background
 from ..agents import AgentContext, resolve_agent
 from ..data import Conversation
 from ..datasets import LoadedDataset, load_dataset
@@ -33,6 +36,16 @@ from ._spec import _slug, baseline_config, build_spec, dry_run_embedder
 
 log = logging.getLogger("memobench.run")
 
+#: What scoring and the result tables import, loaded while the first requests are in flight.
+SCORING_MODULES = (
+    "memobench.scoring.text",
+    "memobench.stats",
+    "numpy.random",
+    "numpy.ma",
+    "rich.console",
+    "rich.table",
+)
+
 
 class RunConflictError(RunDirError):
     """The run directory holds a run with a different configuration."""
@@ -48,9 +61,12 @@ class Runner:
         self.factory = resolve_agent(config.agent)
         self.agent_config = {**baseline_config(config.agent), **config.agent_config}
         self.tasks = [task_registry.get(name)() for name in config.tasks]
-        self.ds = dataset or load_dataset(
-            config.dataset, data_path=config.data_path, dedupe=config.dedupe
-        )
+        if dataset is None:
+            with paused_gc():  # thousands of long-lived models: nothing for a collection to find
+                dataset = load_dataset(
+                    config.dataset, data_path=config.data_path, dedupe=config.dedupe
+                )
+        self.ds = dataset
         convs = self.ds.conversations
         if config.conversations:
             wanted = set(config.conversations)
@@ -78,6 +94,7 @@ class Runner:
         self.sink: Callable[[AnswerRecord], None] | None = None
         """Where each finished record goes instead of ``run_dir``'s answer log (an executor's
         worker streams it to the coordinator)."""
+        self._warm: threading.Thread | None = None
         self.meter = Meter()
         self._done = 0
         self._total = 0
@@ -243,6 +260,8 @@ class Runner:
     async def run_async(self) -> RunResults:
         started = time.perf_counter()
         await self.ask_all()
+        if self._warm is not None:
+            self._warm.join()
         progress = self._reporter()
         try:
             return score_run_dir(
@@ -310,6 +329,7 @@ class Runner:
             async with conv_sem:
                 await self._conversation(conv, done, item_sem, progress)
 
+        self._warm = warm_in_background(SCORING_MODULES)
         try:
             with use_meter(self.meter):
                 await asyncio.gather(*(guarded(c) for c in conversations))
@@ -328,7 +348,8 @@ class Runner:
         }
 
     def run(self) -> RunResults:
-        return asyncio.run(self.run_async())
+        with frozen_heap():  # start-up's modules and the dataset live as long as the run
+            return asyncio.run(self.run_async())
 
 
 def run(config: RunConfig) -> RunResults:
