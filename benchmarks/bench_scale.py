@@ -1,7 +1,7 @@
 """Throughput of the whole ``memobench run`` per executor (issue 14), one command:
 
     python benchmarks/bench_scale.py [--repeats 3] [--concurrency 32,128,256]
-        [--rows local,processes:1,processes:2,ray:2,ray-join:2] [--transport lean]
+        [--rows local,processes:1,processes:2,ray:2,ray-join:2] [--transport lean|aiohttp|openai]
 
 Each row runs the real command, ``python -m memobench run --agent no-memory --model
 openai:fake --executor E --workers N`` (LoCoMo QA, 1,986 questions, the LLM cache on and
@@ -93,7 +93,9 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--concurrency", default="32,128,256")
     ap.add_argument("--rows", default="local,processes:1,processes:2,ray:2")
-    ap.add_argument("--transport", default="lean", help="lean (aiohttp) or openai")
+    ap.add_argument(
+        "--transport", default="lean", help="lean (own client on http://), aiohttp or openai"
+    )
     args = ap.parse_args()
     rows = args.rows.split(",")
     print(f"load average at start: {os.getloadavg()}")
