@@ -7,7 +7,7 @@ from typing import Any
 
 import aiohttp
 
-from ._lean_errors import LeanStatusError, LeanTransportError
+from ._lean_errors import LeanTransportError, reply_json, request_body
 
 
 class LeanHTTP:
@@ -28,31 +28,19 @@ class LeanHTTP:
     async def post(self, path: str, common: dict[str, Any], **fields: Any) -> dict[str, Any]:
         """POST ``fields`` + ``common`` (its ``timeout`` is the per-request timeout, not a
         body field) as the official client would; returns the JSON body with its choices."""
-        body = {**fields, **common}
-        timeout_s = body.pop("timeout", None)
+        payload, timeout_s = request_body(common, fields)
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=timeout_s, sock_read=timeout_s)
         try:
             async with self._session.post(
-                self.base_url + path,
-                data=json.dumps(body).encode(),
-                headers=self._headers,
-                timeout=timeout,
+                self.base_url + path, data=payload, headers=self._headers, timeout=timeout
             ) as resp:
                 content = await resp.read()
-                if resp.status >= 400:
-                    text = content.decode("utf-8", "replace")
-                    raise LeanStatusError(resp.status, resp.headers.get("retry-after"), text)
+                status, retry_after = resp.status, resp.headers.get("retry-after")
         except TimeoutError:
             raise LeanTransportError(timeout=True) from None
         except aiohttp.ClientError:
             raise LeanTransportError(timeout=False) from None
-        try:
-            parsed = json.loads(content)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError("malformed JSON body") from exc
-        if not isinstance(parsed, dict) or not parsed.get("choices"):
-            raise ValueError("response has no choices")
-        return parsed
+        return reply_json(status, retry_after, content)
 
     async def aclose(self) -> None:
         await self._session.close()

@@ -1,8 +1,12 @@
-"""The lean transports' errors, and their mapping onto memobench's (the official client's)."""
+"""What the lean transports share: the request body and reply contract of an OpenAI-compatible
+completion call, their errors, and the mapping of those onto memobench's (the official
+client's)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 from ._errors import LLMError, RetryableError
 from ._retry import parse_retry_after
@@ -24,6 +28,27 @@ class LeanTransportError(Exception):
     def __init__(self, *, timeout: bool) -> None:
         super().__init__("timeout" if timeout else "connection error")
         self.timeout = timeout
+
+
+def request_body(common: dict[str, Any], fields: dict[str, Any]) -> tuple[bytes, float | None]:
+    """The JSON body of ``fields`` + ``common`` as the official client sends it, and the
+    per-request timeout (``common["timeout"]``, not a body field)."""
+    body = {**fields, **common}
+    timeout_s = body.pop("timeout", None)
+    return json.dumps(body).encode(), timeout_s
+
+
+def reply_json(status: int, retry_after: str | None, content: bytes) -> dict[str, Any]:
+    """The parsed reply of a completion call, or the error its status or body is."""
+    if status >= 400:
+        raise LeanStatusError(status, retry_after, content.decode("utf-8", "replace"))
+    try:
+        parsed = json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError("malformed JSON body") from exc
+    if not isinstance(parsed, dict) or not parsed.get("choices"):
+        raise ValueError("response has no choices")
+    return parsed
 
 
 def translate_lean(exc: Exception, where: str, redact: Callable[[str], str]) -> LLMError | None:

@@ -22,10 +22,6 @@ import threading
 import weakref
 from typing import Any, Protocol
 
-from ._lean_errors import LeanStatusError, LeanTransportError, translate_lean
-
-__all__ = ["LeanStatusError", "LeanTransportError", "lean_client", "lean_mode", "translate_lean"]
-
 
 class LeanTransport(Protocol):
     """What ``OpenAIBackend`` needs of a transport."""
@@ -42,10 +38,8 @@ def lean_mode() -> str:
 
 
 def _make(base_url: str, api_key: str, pool_size: int) -> LeanTransport | None:
-    mode = lean_mode()
-    if mode == "openai":
-        return None
-    if mode == "lean" and base_url.startswith("http://"):
+    """The transport for ``base_url`` in the lean and aiohttp modes."""
+    if lean_mode() == "lean" and base_url.startswith("http://"):
         from ._wire import WireHTTP
 
         return WireHTTP(base_url, api_key, pool_size)

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from ._errors import LLMError, RetryableError
-from ._lean_http import lean_client, translate_lean
+from ._lean_errors import translate_lean
+from ._lean_http import lean_client
 from ._retry import parse_retry_after
 from ._structured import Dialect, parse_tool_calls, request_fields
 from ._types import Completion, GenerateConfig, Message, Prompt, Usage

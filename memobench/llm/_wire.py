@@ -19,12 +19,11 @@ Errors map onto the lean transport's (``LeanStatusError``, ``LeanTransportError`
 from __future__ import annotations
 
 import asyncio
-import json
 import zlib
 from typing import Any
 from urllib.parse import urlsplit
 
-from ._lean_errors import LeanStatusError, LeanTransportError
+from ._lean_errors import LeanTransportError, reply_json, request_body
 
 #: Largest response head accepted (status line + headers), as aiohttp's default line limits.
 MAX_HEAD_BYTES = 64 * 1024
@@ -54,7 +53,8 @@ class _Connection(asyncio.Protocol):
         self._body_start = 0
         self._length: int | None = None  # Content-Length, or None for chunked / read-to-close
         self._chunked = False
-        self.last_activity = 0.0
+        self._last_activity = 0.0
+        self._timer: asyncio.TimerHandle | None = None
 
     # -- asyncio.Protocol ---------------------------------------------------------------------
 
@@ -66,7 +66,7 @@ class _Connection(asyncio.Protocol):
         if self._fut is None:  # bytes nobody asked for: the connection is unusable
             self.close()
             return
-        self.last_activity = asyncio.get_running_loop().time()
+        self._last_activity = asyncio.get_running_loop().time()
         try:
             done = self._parse()
         except ValueError as exc:
@@ -92,15 +92,36 @@ class _Connection(asyncio.Protocol):
 
     # -- one exchange -------------------------------------------------------------------------
 
-    def send(self, request: bytes, fut: asyncio.Future[_Response]) -> None:
+    def send(self, request: bytes, fut: asyncio.Future[_Response], timeout_s: float | None) -> None:
+        """Write ``request``; ``fut`` gets the reply, or a timeout once the connection has been
+        silent for ``timeout_s`` (a read timeout, as aiohttp's ``sock_read``: a reply still
+        arriving is not cut)."""
         self._buf.clear()
         self._head = None
         self._length = None
         self._chunked = False
         self._fut = fut
-        self.last_activity = fut.get_loop().time()
+        loop = fut.get_loop()
+        self._last_activity = loop.time()
+        if timeout_s:
+            self._timer = loop.call_later(timeout_s, self._check_timeout, fut, timeout_s)
         assert self.transport is not None
         self.transport.write(request)
+
+    def _check_timeout(self, fut: asyncio.Future[_Response], timeout_s: float) -> None:
+        if fut.done():
+            return
+        loop = fut.get_loop()
+        idle = loop.time() - self._last_activity
+        if idle >= timeout_s:
+            self._fail(LeanTransportError(timeout=True))
+            return
+        self._timer = loop.call_later(timeout_s - idle, self._check_timeout, fut, timeout_s)
+
+    def disarm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
     def _fail(self, exc: BaseException) -> None:
         fut, self._fut = self._fut, None
@@ -232,25 +253,14 @@ class WireHTTP:
     async def post(self, path: str, common: dict[str, Any], **fields: Any) -> dict[str, Any]:
         """POST ``fields`` + ``common`` (its ``timeout`` is the per-request timeout, not a
         body field) as the official client would; returns the JSON body with its choices."""
-        body = {**fields, **common}
-        timeout_s = body.pop("timeout", None)
-        payload = json.dumps(body).encode()
+        payload, timeout_s = request_body(common, fields)
         request = (
             f"POST {self._prefix}{path} HTTP/1.1\r\n{self._head}{len(payload)}\r\n\r\n".encode()
             + payload
         )
         async with self._slots:
             resp = await self._exchange(request, timeout_s)
-        if resp.status >= 400:
-            text = resp.body.decode("utf-8", "replace")
-            raise LeanStatusError(resp.status, resp.headers.get("retry-after"), text)
-        try:
-            parsed = json.loads(resp.body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError("malformed JSON body") from exc
-        if not isinstance(parsed, dict) or not parsed.get("choices"):
-            raise ValueError("response has no choices")
-        return parsed
+        return reply_json(resp.status, resp.headers.get("retry-after"), resp.body)
 
     async def _exchange(self, request: bytes, timeout_s: float | None) -> _Response:
         # A connection that dies under a request is not re-sent here, even when it came from
@@ -259,16 +269,14 @@ class WireHTTP:
         # is noticed when it is taken from the pool (``connection_lost`` already ran).
         conn = await self._connection(timeout_s)
         fut: asyncio.Future[_Response] = asyncio.get_running_loop().create_future()
-        timer = _arm_timeout(conn, fut, timeout_s) if timeout_s else None
         try:
-            conn.send(request, fut)
+            conn.send(request, fut, timeout_s)
             resp = await fut
         except BaseException:  # failed, cancelled or malformed: the connection is unknown
             self._discard(conn)
             raise
         finally:
-            if timer is not None:
-                timer.cancel()
+            conn.disarm()
         if resp.keep_alive and not conn.closed:
             self._idle.append(conn)
         else:
@@ -302,34 +310,3 @@ class WireHTTP:
         self._open.clear()
         self._idle.clear()
         await asyncio.sleep(0)  # let the transports run their connection_lost
-
-
-def _arm_timeout(conn: _Connection, fut: asyncio.Future[_Response], timeout_s: float) -> _TimerRef:
-    """Fail ``fut`` once the connection has been silent for ``timeout_s`` (a read timeout, as
-    aiohttp's ``sock_read``: a reply still arriving is not cut)."""
-    loop = fut.get_loop()
-    holder: list[asyncio.TimerHandle] = []
-
-    def check() -> None:
-        if fut.done():
-            return
-        idle = loop.time() - conn.last_activity
-        if idle >= timeout_s:
-            fut.set_exception(LeanTransportError(timeout=True))
-            return
-        holder[0] = loop.call_later(timeout_s - idle, check)
-
-    holder.append(loop.call_later(timeout_s, check))
-    return _TimerRef(holder)
-
-
-class _TimerRef:
-    """Cancels whichever timer of a re-armed chain is current."""
-
-    __slots__ = ("_holder",)
-
-    def __init__(self, holder: list[asyncio.TimerHandle]) -> None:
-        self._holder = holder
-
-    def cancel(self) -> None:
-        self._holder[0].cancel()
