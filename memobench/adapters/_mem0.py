@@ -68,12 +68,46 @@ def _import_mem0(state_root: str) -> Any:
     return main
 
 
+#: mem0's extraction reply, as its prompt's OUTPUT FORMAT and its parser (``.get("memory")``,
+#: then each memory's ``text`` / ``attributed_to``) define it. The gateway constrains embedded
+#: models to it when mem0 asks ``json_object`` with no schema; ``text`` is "15-80 words" there,
+#: and five memories per five-turn batch keep a toy model's reply within ``max_tokens``.
+REPLY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "memory": {
+            "type": "array",
+            "maxItems": 5,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "maxLength": 4},
+                    "text": {"type": "string", "maxLength": 400},
+                    "attributed_to": {"enum": ["user", "assistant"]},
+                    "linked_memory_ids": {
+                        "type": "array",
+                        "items": {"type": "string", "maxLength": 40},
+                        "maxItems": 3,
+                    },
+                },
+                "required": ["id", "text", "attributed_to"],
+                "additionalProperties": False,
+            },
+        }
+    },
+    "required": ["memory"],
+    "additionalProperties": False,
+}
+
+
 class Mem0Agent:
     """See module docstring. Options: ``perspective`` (single|both), ``batch_size`` (turns per
     ``add``; it sets provenance granularity: every memory of a batch cites its turns),
     ``top_k`` (memories per perspective), ``infer`` (False stores turns verbatim)."""
 
-    version = "2"  # 2: the gateway bounds the JSON embedded models write (gateway._bounds)
+    # 2: the gateway bounds the JSON embedded models write (gateway._bounds); 3: embedded
+    # models write mem0's reply shape (REPLY_SCHEMA) for its schema-less JSON calls.
+    version = "3"
 
     def __init__(
         self,
@@ -96,6 +130,7 @@ class Mem0Agent:
         self.top_k, self.infer, self.threshold = top_k, infer, threshold
         self.views = views(context, perspective)
         self.lease = context.gateway()
+        self.lease.json_object_schema = REPLY_SCHEMA
         self.state = fresh_state_dir(context.work_dir, "mem0")
         main = _import_mem0(str(context.work_dir.parent))
         self.memory = main.Memory.from_config(self._config())

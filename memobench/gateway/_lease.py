@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from .._util.hashing import short_hash
 from ..llm import Completion, GenerateConfig, Message
 from ._bounds import LOCAL_JSON_BOUNDS, JsonBounds, bound_config
 from ._route import ContextRouter
@@ -66,6 +67,14 @@ class GatewayLease:
     the SDK's schema as it is)."""
     bounded: int = 0
     """Calls whose schema or tools ``local_json_bounds`` bounded."""
+    json_object_schema: Mapping[str, Any] | None = None
+    """The schema of the system's JSON replies, from its own parser, for the calls that ask
+    ``json_object`` with no schema: an embedded ``local:`` model is constrained to it (then
+    bounded), since "any JSON object" leaves a toy model free to loop inside one string to
+    ``max_tokens`` and the system's parser to find nothing. Hosted endpoints get the request
+    as it is (``None``: any JSON object everywhere)."""
+    shaped: int = 0
+    """Calls that ``json_object_schema`` constrained."""
     _ctx: contextvars.Context | None = field(default=None, repr=False)
     _loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -139,6 +148,16 @@ class GatewayLease:
                     moved = f"{spec} -> {decision.served_by}"
                     self.routed[moved] = self.routed.get(moved, 0) + 1
                 spec = decision.served_by
+        if (
+            self.json_object_schema is not None
+            and spec.startswith("local:")
+            and config.response_format == "json"
+            and config.json_schema is None
+            and not config.tools
+        ):
+            config = config.model_copy(update={"json_schema": dict(self.json_object_schema)})
+            with self._lock:
+                self.shaped += 1
         if self.local_json_bounds is not None and spec.startswith("local:"):
             bounded = bound_config(config, self.local_json_bounds)
             if bounded is not config:
@@ -164,6 +183,11 @@ class GatewayLease:
             out["routed"] = dict(self.routed)
         if self.bounded and self.local_json_bounds is not None:
             out["json_bounds"] = {**self.local_json_bounds.record(), "calls": self.bounded}
+        if self.shaped and self.json_object_schema is not None:
+            out["json_object_schema"] = {
+                "hash": short_hash(dict(self.json_object_schema)),
+                "calls": self.shaped,
+            }
         return out
 
     def close(self) -> None:

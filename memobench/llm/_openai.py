@@ -170,16 +170,24 @@ class OpenAIBackend:
                     stop = [*stop, *CHAT_AS_PROMPT_STOPS]
                 if stop:
                     common["stop"] = stop[:4]
+                # memobench's embedded server constrains completions too, so a base model
+                # (chat rendered as a prompt) still answers a schema or an emulated tool call;
+                # OpenAI's legacy completions endpoint takes neither field.
+                if self.dialect == "llama_cpp":
+                    common.update(request_fields(config, self.dialect))
                 lean = lean_client(self.base_url, self._api_key, pool_size=self.pool_size)
                 if lean is not None:
                     resp = await lean.post("/completions", common, prompt=text_prompt)
                 else:
+                    extra = {k: common.pop(k) for k in ("response_format",) if k in common}
                     raw = await self._client().completions.with_raw_response.create(
-                        prompt=text_prompt, **common
+                        prompt=text_prompt, **common, **({"extra_body": extra} if extra else {})
                     )
                     resp = _json_body(raw)
                 choice = resp["choices"][0]
-                text, calls = choice.get("text") or "", ()
+                text, calls = parse_tool_calls(
+                    {"content": choice.get("text") or ""}, config, self.dialect
+                )
         except Exception as exc:
             raise self._translate(exc) from None
         return Completion(

@@ -136,3 +136,21 @@ def test_dual_perspective_ingests_once_per_speaker(
     user_role = re.compile(r"user: \[[^\]]*\] \[D\d+:\d+\] (\w+)")
     users = {frozenset(user_role.findall(p)) for p in fake.extractions}
     assert users == {frozenset({"Jon"}), frozenset({"Gina"})}
+
+
+def test_the_reply_schema_is_the_shape_mem0_parses() -> None:
+    """What embedded models are constrained to (for mem0's schema-less JSON calls) is the
+    shape mem0's prompt asks for and its parser reads: the fake extractor's reply above, a
+    memory list under ``memory``, validates; a grammar compiles from it."""
+    import jsonschema
+
+    from memobench.adapters._mem0 import REPLY_SCHEMA
+    from memobench.llm._gbnf import schema_to_gbnf
+
+    prompt = "## New Messages\n[7 May 2023] [D1:1] Jon: I lost my job.\n## Observation Date\nx"
+    reply = json.loads(Mem0Fake()(FakeRequest("/v1/chat/completions", {}, prompt, "m", 0)))
+    jsonschema.validate(reply, REPLY_SCHEMA)
+    jsonschema.validate({"memory": []}, REPLY_SCHEMA)  # mem0's "nothing worth extracting"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"facts": ["x"]}, REPLY_SCHEMA)  # mem0 would find no memories
+    assert "root" in schema_to_gbnf(REPLY_SCHEMA)

@@ -11,10 +11,11 @@ from typing import Any
 import openai
 import pytest
 
+from memobench._util.hashing import short_hash
 from memobench.agents import AgentContext
 from memobench.gateway import LOCAL_JSON_BOUNDS, JsonBounds, bound_config, bound_schema
 from memobench.llm import GenerateConfig, local_available
-from memobench.testing import FakeOpenAIServer
+from memobench.testing import FakeOpenAIServer, FakeRequest
 
 B = JsonBounds(max_string=50, max_items=3)
 
@@ -148,3 +149,95 @@ def test_an_embedded_model_writes_bounded_json_through_the_gateway(tmp_path: Pat
     assert reply.usage.completion_tokens < 1024  # ended by the grammar, not by max_tokens
     assert lease.bounded == 1
     assert lease.record()["json_bounds"] == {"max_string": 400, "max_items": 12, "calls": 1}
+
+
+FACTS = {
+    "type": "object",
+    "properties": {
+        "memory": {
+            "type": "array",
+            "maxItems": 3,
+            "items": {
+                "type": "object",
+                "properties": {"text": {"type": "string", "maxLength": 60}},
+                "required": ["text"],
+                "additionalProperties": False,
+            },
+        }
+    },
+    "required": ["memory"],
+    "additionalProperties": False,
+}
+
+
+def _json_object_call(client: openai.OpenAI, text: str) -> Any:
+    return client.chat.completions.create(
+        model="memobench",
+        messages=[
+            {"role": "system", "content": 'Extract facts as {"memory": [{"text": ...}]}.'},
+            {"role": "user", "content": text},
+        ],
+        max_tokens=300,
+        response_format={"type": "json_object"},
+    )
+
+
+def test_a_schemaless_json_call_reaches_a_hosted_model_as_asked(tmp_path: Path) -> None:
+    seen: list[dict[str, Any]] = []
+
+    def reply(req: FakeRequest) -> str:
+        seen.append(req.body)
+        return '{"memory": []}'
+
+    with FakeOpenAIServer(reply=reply) as srv:
+        ctx = AgentContext(
+            conversation_id="c1", speakers=("A", "B"), reader_spec="openai:fake",
+            work_dir=tmp_path / "c1", llm_options={"base_url": srv.base_url},
+        )  # fmt: skip
+        lease = ctx.gateway()
+        lease.json_object_schema = FACTS
+
+        async def main() -> None:
+            with lease.bound():
+                client = openai.OpenAI(base_url=lease.base_url, api_key=lease.key, max_retries=0)
+                await lease.run_sync(_json_object_call, client, "I live in Paris.")
+
+        asyncio.run(main())
+        lease.close()
+    (body,) = seen
+    assert body["response_format"] == {"type": "json_object"}
+    assert lease.shaped == 0 and "json_object_schema" not in lease.record()
+
+
+@pytest.mark.skipif(
+    not (local_available("smollm2-135m") and local_available("gemma3-270m")),
+    reason="embedded SmolLM2 and Gemma 3 not installed",
+)
+def test_a_long_schemaless_json_call_is_routed_and_written_in_the_systems_shape(
+    tmp_path: Path,
+) -> None:
+    # mem0's path: a prompt beyond the reader's 4,096-token window, asking json_object with no
+    # schema. It goes to Gemma 3 (32K, a base model: chat rendered as a completion prompt),
+    # constrained to the lease's reply schema, so the system's parser finds its key.
+    ctx = AgentContext(
+        conversation_id="c1", speakers=("A", "B"), reader_spec="local:smollm2-135m",
+        work_dir=tmp_path / "c1", llm_options={"cache": False},
+    )  # fmt: skip
+    lease = ctx.gateway()
+    lease.json_object_schema = FACTS
+    text = "Caroline moved to Paris in May 2023 and adopted a dog. " * 240  # ~13K characters
+
+    async def main() -> Any:
+        with lease.bound():
+            client = openai.OpenAI(base_url=lease.base_url, api_key=lease.key, max_retries=0)
+            return await lease.run_sync(_json_object_call, client, text)
+
+    reply = asyncio.run(main())
+    lease.close()
+    data = json.loads(reply.choices[0].message.content)
+    assert set(data) == {"memory"} and len(data["memory"]) <= 3
+    assert all(set(m) == {"text"} and len(m["text"]) <= 60 for m in data["memory"])
+    record = lease.record()
+    assert record["routed"] == {"local:smollm2-135m -> local:gemma3-270m": 1}
+    assert record["served"] == {"local:gemma3-270m": 1}
+    assert record["json_object_schema"] == {"hash": short_hash(FACTS), "calls": 1}

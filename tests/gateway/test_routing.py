@@ -42,10 +42,14 @@ def test_auto_router_uses_the_served_windows_of_installed_embedded_models() -> N
     assert windows == {f"local:{n}": m.n_ctx for n, m in LOCAL_MODELS.items()}
     router = auto_router("local:smollm2-135m")
     own = windows["local:smollm2-135m"]
-    # Only larger windows qualify (today every embedded model is served at the same n_ctx,
-    # so the router has no fallback, and says so rather than routing into a smaller one).
+    # Only larger windows qualify: Gemma 3 (served at 32K) for the 4K SmolLM2 reader, never
+    # the other way round.
     larger = [s for s, w in windows.items() if w > own and local_available(s[len("local:") :])]
     assert router.fallbacks == tuple(sorted(larger, key=lambda s: (windows[s], s)))
+    assert windows["local:gemma3-270m"] > own
+    if local_available("gemma3-270m"):
+        assert router.fallbacks == ("local:gemma3-270m",)
+    assert auto_router("local:gemma3-270m").fallbacks == ()
     explicit = auto_router(SMALL, windows=WINDOWS, fallbacks=[BIG])
     assert explicit.fallbacks == (BIG,) and explicit.window(SMALL) == 600
 

@@ -104,3 +104,69 @@ async def test_local_calls_get_a_queue_tolerant_timeout_and_are_metered() -> Non
     await backend.generate("x", config=GenerateConfig(timeout_s=5000.0))
     assert [c.timeout_s for c in seen] == [LOCAL_TIMEOUT_S, 5000.0]
     assert backend.server.speed.calls == 2 and backend.server.proc is None
+
+
+@pytest.mark.parametrize("engine", ["ik", "llama_cpp"])
+async def test_a_base_model_answers_a_schema_and_an_emulated_tool_call(
+    engine: str, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Gemma 3 (``chat=False``) gets chat rendered as a completion prompt; the schema and the
+    emulated tool call reach the server's completion endpoint and constrain it on either
+    engine (a memory system's JSON calls routed to it must still parse)."""
+    import importlib.util
+    import json
+
+    from memobench.llm._local import ENGINE_MODULES, LOCAL_MODELS, LocalServer
+    from memobench.llm._openai import OpenAIBackend
+
+    if importlib.util.find_spec(ENGINE_MODULES[engine]) is None:
+        pytest.skip(f"the {engine} engine is not installed")
+    assert LOCAL_MODELS["gemma3-270m"].n_ctx >= 16_384  # mem0's ~8.5K-token prompt fits
+    monkeypatch.setenv("MEMOBENCH_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("MEMOBENCH_LOCAL_ENGINE", engine)
+    server = LocalServer("gemma3-270m", workers=1)
+    try:
+        backend = OpenAIBackend(
+            "gemma3-270m",
+            base_url=server.ensure_started(),
+            api_key="sk-local",
+            mode="completion",
+            spec="local:gemma3-270m",
+        )
+        schema = {
+            "type": "object",
+            "properties": {
+                "facts": {
+                    "type": "array",
+                    "items": {"type": "string", "maxLength": 60},
+                    "maxItems": 2,
+                }
+            },
+            "required": ["facts"],
+            "additionalProperties": False,
+        }
+        # Bounded strings, as the gateway bounds them for embedded models: a toy base model
+        # otherwise copies on inside one string until ``max_tokens``.
+        ask = [Message(role="user", content="I moved to Paris in May. List the facts as JSON.")]
+        out = await backend.generate(ask, config=GenerateConfig(max_tokens=80, json_schema=schema))
+        data = json.loads(out.text)
+        assert set(data) == {"facts"} and all(isinstance(f, str) for f in data["facts"])
+        tool = {
+            "type": "function",
+            "function": {
+                "name": "remember",
+                "parameters": {
+                    "type": "object",
+                    "properties": {"fact": {"type": "string", "maxLength": 40}},
+                    "required": ["fact"],
+                },
+            },
+        }
+        cfg = GenerateConfig(max_tokens=60, tools=(tool,), tool_choice="required")
+        called = await backend.generate(ask, config=cfg)
+        (call,) = called.tool_calls
+        assert call.name == "remember" and isinstance(json.loads(call.arguments)["fact"], str)
+    finally:
+        server.stop()
+    log = "\n".join(p.read_text() for p in (tmp_path / "logs").iterdir())
+    assert f"({engine})" in log and "n_ctx 32768" in log
