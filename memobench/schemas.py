@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ._util import atomic_write_text
+from ._util.docschema import DocstringSchema
 from .leaderboard import Leaderboard
 from .results import RunResults, SampleRecord
 
@@ -28,7 +29,10 @@ def render_schemas() -> dict[str, str]:
     return {
         **{
             name: json.dumps(
-                model.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False
+                model.model_json_schema(schema_generator=DocstringSchema),
+                indent=2,
+                sort_keys=True,
+                ensure_ascii=False,
             )
             + "\n"
             for name, model in models.items()

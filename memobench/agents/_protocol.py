@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..data import Session
 
-_FROZEN = ConfigDict(frozen=True, use_attribute_docstrings=True)
+_FROZEN = ConfigDict(frozen=True)
 
 
 class Question(BaseModel):

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-_FROZEN = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 TURN_ID_RE = re.compile(r"^D(\d+):(\d+)$")
 

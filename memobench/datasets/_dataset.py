@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,18 @@ class LoadedDataset:
     """The manifest, for registered datasets."""
     options: dict[str, object] = field(default_factory=dict)
     """Load options that change the data (e.g. ``dedupe_qa``)."""
+
+    def location(self, run_dir: Path | None = None) -> str:
+        """Where the data was read from, as a run records it, with no absolute path of this
+        machine: a registered dataset by its file under the data directory
+        (``locomo/locomo10.json``; found again by name), a file by its path relative to
+        ``run_dir`` (so ``memobench score`` finds it from anywhere while neither moves), or
+        by its name when there is no run directory."""
+        if self.manifest is not None:
+            return self.manifest.filename
+        if run_dir is None:
+            return self.path.name
+        return Path(os.path.relpath(self.path.resolve(), run_dir.resolve())).as_posix()
 
     def conversation(self, sample_id: str) -> Conversation:
         for c in self.conversations:

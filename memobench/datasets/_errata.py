@@ -14,7 +14,7 @@ from .._util.resources import resource_dir
 from ..data import Conversation, QAItem
 from ._dataset import LoadedDataset
 
-_FROZEN = ConfigDict(frozen=True, use_attribute_docstrings=True)
+_FROZEN = ConfigDict(frozen=True)
 
 
 class ErratumItem(BaseModel):

@@ -13,7 +13,7 @@ from .._util.resources import resource_dir
 class ExpectedCounts(BaseModel):
     """Statistics a pinned file must have; checked on every load."""
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True)
     conversations: int
     """Number of conversations."""
     sessions: int | None = None
@@ -35,7 +35,7 @@ class ExpectedCounts(BaseModel):
 class DatasetManifest(BaseModel):
     """A registered dataset: pinned source, licence, citation, expected shape."""
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True)
     name: str
     """Registry name."""
     version: str = "1"

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..data import Conversation, QACategory
 from ._dataset import LoadedDataset
 
-_FROZEN = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 TOKEN_METHOD = "ceil(words x 1.3), words = whitespace-split turn text + image captions"
 

@@ -43,7 +43,7 @@ QUIRK_ACTIONS: dict[str, str] = {
 class Quirk(BaseModel):
     """One quirk found while loading."""
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True)
     kind: str
     """A key of ``QUIRK_ACTIONS``."""
     sample_id: str
@@ -57,7 +57,6 @@ class Quirk(BaseModel):
 class LoadReport(BaseModel):
     """All quirks of one load."""
 
-    model_config = ConfigDict(use_attribute_docstrings=True)
     file: str
     """The file loaded."""
     quirks: list[Quirk] = Field(default_factory=list)

@@ -15,7 +15,7 @@ TOKENS_PER_WORD = 1.3
 class ConversationStats(BaseModel):
     """Size of one conversation."""
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True)
     sample_id: str
     """Conversation id."""
     speakers: tuple[str, str]

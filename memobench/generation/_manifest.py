@@ -16,7 +16,7 @@ MANIFEST_NAME = "manifest.json"
 class GenerationManifest(BaseModel):
     """Written beside the data file as ``manifest.json``."""
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid")
     generator: str = "memobench.generation"
     """Producer."""
     mode: str

@@ -44,7 +44,7 @@ LLM_PIPELINE_VERSION = "1"
 class LLMConfig(BaseModel):
     """Parameters of an LLM-mode run (all go into the manifest)."""
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid")
     model: str = "local:gemma3-270m"
     """Model spec for every call."""
     base_url: str | None = None

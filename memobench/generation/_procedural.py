@@ -34,7 +34,7 @@ _START_CHOICES = (date(2023, 5, 31) - _FIRST_START).days  # LoCoMo's start-date 
 class ProceduralConfig(BaseModel):
     """Parameters of a procedural run (all of them go into the manifest)."""
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid")
     conversations: int = 1
     """Number of conversations."""
     sessions: int = 10

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-_FROZEN = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
 class Persona(BaseModel):

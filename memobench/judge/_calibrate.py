@@ -103,7 +103,7 @@ _STOP = frozenset(
     ]
 )
 
-_FROZEN = ConfigDict(frozen=True, use_attribute_docstrings=True)
+_FROZEN = ConfigDict(frozen=True)
 
 
 class Decoy(BaseModel):

@@ -20,7 +20,7 @@ _RETRY_NUDGE = (
     '{"reasoning": "...", "label": "CORRECT" or "WRONG"}'
 )
 
-_FROZEN = ConfigDict(frozen=True, use_attribute_docstrings=True)
+_FROZEN = ConfigDict(frozen=True)
 
 
 class JudgeItem(BaseModel):

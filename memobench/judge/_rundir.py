@@ -32,7 +32,7 @@ def prepared_run(
     run_dir = RunDir(path)
     spec = run_dir.require_header().spec
     if ds is None:
-        ds = load_run_dataset(spec, data_path)
+        ds = load_run_dataset(spec, data_path, path)
     if not run_dir.samples.is_file() or not run_dir.results.is_file():
         score_run_dir(path, ds=ds)
     return path, run_dir, spec, ds

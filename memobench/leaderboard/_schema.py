@@ -17,7 +17,7 @@ from ..stats import PairedMethod, PairedResult
 
 LEADERBOARD_SCHEMA_VERSION = 1
 
-_FROZEN = ConfigDict(frozen=True, use_attribute_docstrings=True)
+_FROZEN = ConfigDict(frozen=True)
 
 #: Row flags set when a run deviates from the majority of the leaderboard.
 FLAG_DIFFERENT_READER = "different_reader"

@@ -55,7 +55,7 @@ def _percentile(values: list[float], q: float) -> float | None:
     return s[max(0, math.ceil(q * len(s)) - 1)]
 
 
-_REPORT = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+_REPORT = ConfigDict(frozen=True, extra="forbid")
 
 
 class UsageRow(BaseModel):

@@ -7,7 +7,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
-_FROZEN = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
 class Message(BaseModel):

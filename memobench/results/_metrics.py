@@ -34,7 +34,7 @@ DEFAULT_DERIVED: Mapping[str, tuple[str, ...]] = {"qa": ("f1_cat1_4",)}
 class TaskMetrics(BaseModel):
     """Metrics recomputed from samples for one task."""
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True)
     task: str
     """Task name."""
     metrics: dict[str, MetricValue]

@@ -10,12 +10,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .._util.hashing import short_hash
 from .._util.provenance import Provenance
 
 RESULTS_SCHEMA_VERSION = 1
 SAMPLE_SCHEMA_VERSION = 1
 
-_FROZEN = ConfigDict(frozen=True, use_attribute_docstrings=True)
+_FROZEN = ConfigDict(frozen=True)
 
 
 class MetricValue(BaseModel):
@@ -65,7 +66,9 @@ class DatasetRef(BaseModel):
     sha256: str
     """sha256 of the data file."""
     path: str | None = None
-    """Where it was read from (informative only)."""
+    """Where it was read from: a registered dataset's file under the data directory, else the
+    file relative to the run directory; never an absolute path of the machine (informative:
+    not part of the config hash)."""
     n_conversations: int = 0
     """Conversations in the run."""
 
@@ -100,6 +103,11 @@ class RunSpec(BaseModel):
     """Seed for every random choice (category-5 option order, bootstrap)."""
     options: dict[str, Any] = Field(default_factory=dict)
     """Run options (conversations, limit, ...)."""
+
+    def config_hash(self) -> str:
+        """The run's identity: a short sha256 of this spec less ``dataset.path`` (the data is
+        identified by name and sha256, so one configuration hashes alike on every machine)."""
+        return short_hash(self.model_dump(mode="json", exclude={"dataset": {"path"}}))
 
 
 class PhaseUsageReport(BaseModel):
@@ -151,7 +159,6 @@ class RunResults(BaseModel):
 class SampleRecord(BaseModel):
     """One line of ``samples.jsonl``: an answered (and maybe scored) item."""
 
-    model_config = ConfigDict(use_attribute_docstrings=True)
     schema_version: int = SAMPLE_SCHEMA_VERSION
     """Version of this record format."""
     task: str = "qa"

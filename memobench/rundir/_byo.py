@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .._util.files import atomic_write_text
-from .._util.hashing import sha256_file, short_hash
+from .._util.hashing import sha256_file
 from .._util.provenance import collect_provenance
 from ..datasets import LoadedDataset
 from ..errors import RunDirError
@@ -52,7 +52,10 @@ def score_prediction_file(
     qa = task_registry.get("qa")()
     spec = RunSpec(
         dataset=DatasetRef(
-            name=ds.name, sha256=ds.sha256, path=str(ds.path), n_conversations=len(ds.conversations)
+            name=ds.name,
+            sha256=ds.sha256,
+            path=ds.location(out),
+            n_conversations=len(ds.conversations),
         ),
         agent=AgentRef(
             name=f"predictions:{predictions_path.name}",
@@ -61,7 +64,7 @@ def score_prediction_file(
         tasks={"qa": qa.version},
         seed=seed,
     )
-    config_hash = short_hash(spec.model_dump(mode="json"))
+    config_hash = spec.config_hash()
     run_dir = RunDir(out)
     with RunLock(out):
         old = run_dir.read_header()

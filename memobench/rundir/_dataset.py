@@ -7,6 +7,7 @@ from pathlib import Path
 from ..datasets import LoadedDataset, load_dataset
 from ..errors import DataError
 from ..llm import UsageRow
+from ..registry import datasets as dataset_registry
 from ..results import PhaseUsageReport, RunSpec
 from ._rundir import RunDir
 
@@ -36,13 +37,22 @@ def check_dataset(ds: LoadedDataset, spec: RunSpec) -> None:
         raise DataError(f"dataset sha256 {ds.sha256} differs from the run's {spec.dataset.sha256}")
 
 
-def load_run_dataset(spec: RunSpec, data_path: str | None = None) -> LoadedDataset:
-    """The dataset a run was made on (its recorded path, else its name), checked by sha256."""
-    source = (
-        spec.dataset.path
-        if spec.dataset.path and Path(spec.dataset.path).is_file()
-        else spec.dataset.name
-    )
+def load_run_dataset(
+    spec: RunSpec, data_path: str | None = None, run_dir: Path | None = None
+) -> LoadedDataset:
+    """The dataset a run was made on, checked by sha256: the file ``data_path`` names, for an
+    unregistered dataset; else its recorded path, relative to ``run_dir`` (or to the current
+    directory, as older runs recorded it) when a file is there; else its registered name,
+    found through ``data_path``."""
+    recorded = spec.dataset.path
+    registered = spec.dataset.name in dataset_registry
+    places = [run_dir / recorded] if recorded and run_dir is not None else []
+    places += [Path(recorded)] if recorded else []
+    source: str | Path = spec.dataset.name
+    if not registered and data_path and Path(data_path).is_file():
+        source = data_path
+    else:
+        source = next((p for p in places if p.is_file()), source)
     ds = load_dataset(source, data_path=data_path, dedupe=bool(spec.options.get("dedupe")))
     check_dataset(ds, spec)
     return ds

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .._util.provenance import Provenance
 from ..results import RunSpec
 
-_FROZEN = ConfigDict(frozen=True, use_attribute_docstrings=True)
+_FROZEN = ConfigDict(frozen=True)
 
 HEADER_SCHEMA_VERSION = 1
 

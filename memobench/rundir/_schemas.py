@@ -6,6 +6,7 @@ import json
 
 from pydantic import BaseModel
 
+from .._util.docschema import DocstringSchema
 from ._records import AnswerRecord, RunHeader
 
 
@@ -16,7 +17,12 @@ def render_rundir_schemas() -> dict[str, str]:
         "answer.schema.json": AnswerRecord,
     }
     return {
-        name: json.dumps(model.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False)
+        name: json.dumps(
+            model.model_json_schema(schema_generator=DocstringSchema),
+            indent=2,
+            sort_keys=True,
+            ensure_ascii=False,
+        )
         + "\n"
         for name, model in models.items()
     }

@@ -192,7 +192,7 @@ def score_run_dir(
     run_dir = RunDir(path)
     header = run_dir.require_header()
     if ds is None:
-        ds = load_run_dataset(header.spec, data_path)
+        ds = load_run_dataset(header.spec, data_path, path)
     # Judged scores depend only on the stored prediction: keep them across rescoring.
     previous_samples = (
         {(r["task"], r["item_id"]): r for r in read_jsonl(run_dir.samples)}

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from .._util.gcpause import frozen_heap, paused_gc
-from .._util.hashing import short_hash
 from .._util.provenance import collect_provenance
 from .._util.warm import warm_in_background
 from ..agents import AgentContext, resolve_agent
@@ -86,11 +85,15 @@ class Runner:
         self.spec = build_spec(
             config, self.ds, config.agent, self.factory.version, self.agent_config, self.tasks
         )
-        self.config_hash = short_hash(self.spec.model_dump(mode="json"))
+        self.config_hash = self.spec.config_hash()
         out = config.out or Path("results/runs") / (
             f"{_slug(self.ds.name)}__{_slug(config.agent)}__{_slug(config.model)}__{self.config_hash}"
         )
         self.run_dir = RunDir(Path(out))
+        # The hash leaves the dataset's path out, so it can name the directory the path is
+        # then recorded relative to.
+        where = self.spec.dataset.model_copy(update={"path": self.ds.location(self.run_dir.path)})
+        self.spec = self.spec.model_copy(update={"dataset": where})
         self.sink: Callable[[AnswerRecord], None] | None = None
         """Where each finished record goes instead of ``run_dir``'s answer log (an executor's
         worker streams it to the coordinator)."""

@@ -54,7 +54,10 @@ def build_spec(
         options["local_engine"] = engine
     return RunSpec(
         dataset=DatasetRef(
-            name=ds.name, sha256=ds.sha256, path=str(ds.path), n_conversations=len(ds.conversations)
+            name=ds.name,
+            sha256=ds.sha256,
+            path=ds.location(),
+            n_conversations=len(ds.conversations),
         ),
         agent=AgentRef(name=agent_name, version=agent_version, config=agent_config),
         models={"reader": config.model, "embedder": config.embedder},

@@ -32,7 +32,7 @@ def min_attainable_p(n_clusters: int) -> float:
 class PairedResult(BaseModel):
     """The difference ``a - b`` on shared items, with its CI and p-value."""
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True)
     diff: float
     """Mean of per-item ``a - b`` over the shared items."""
     ci_low: float

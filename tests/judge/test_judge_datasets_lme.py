@@ -109,7 +109,7 @@ def test_official_substring_option_via_cli(lme, monkeypatch: pytest.MonkeyPatch)
         monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
         import memobench.judge._rundir as mod
 
-        monkeypatch.setattr(mod, "load_run_dataset", lambda spec, data_path: ds)
+        monkeypatch.setattr(mod, "load_run_dataset", lambda spec, data_path, run_dir=None: ds)
         out = CliRunner().invoke(
             cli,
             [

@@ -1,0 +1,83 @@
+"""Results record no path of the machine that made them, and one configuration hashes alike
+wherever its data lives: the spec keeps the dataset's place under the data directory (or the
+file's name), and the config hash leaves the path out (name + sha256 identify the data)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from memobench.rundir import score_run_dir
+from memobench.runner import RunConfig, Runner
+from memobench.testing import FakeOpenAIServer
+
+
+def _run(srv: FakeOpenAIServer, dataset: str, data_path: str | None, out: Path) -> Runner:
+    """A finished run (its results on ``runner.results``)."""
+    runner = Runner(
+        RunConfig(
+            agent="no-memory",
+            model="openai:fake",
+            base_url=srv.base_url,
+            dataset=dataset,
+            data_path=data_path,
+            conversations=("conv-26",),
+            limit=2,
+            out=out,
+        )
+    )
+    runner.results = runner.run()  # type: ignore[attr-defined]
+    return runner
+
+
+def _texts(run_dir: Path) -> str:
+    return "\n".join(p.read_text() for p in sorted(run_dir.iterdir()) if p.is_file())
+
+
+def test_two_data_directories_give_one_config_hash_and_no_absolute_path(
+    tmp_path: Path, locomo_path: Path
+) -> None:
+    roots = [tmp_path / "a", tmp_path / "deep" / "er" / "b"]
+    for root in roots:
+        (root / "locomo").mkdir(parents=True)
+        shutil.copy(locomo_path, root / "locomo" / "locomo10.json")
+    with FakeOpenAIServer() as srv:
+        runs = [
+            _run(srv, "locomo10", str(root.resolve()), tmp_path / f"out{i}")
+            for i, root in enumerate(roots)
+        ]
+    first, second = runs
+    assert first.config_hash == second.config_hash
+    assert first.spec.dataset.path == "locomo/locomo10.json"
+    for runner in runs:
+        text = _texts(runner.run_dir.path)
+        assert str(tmp_path) not in text and "/deep/er/" not in text
+
+
+def test_a_file_is_recorded_relative_to_its_run_and_rescored_from_anywhere(
+    tmp_path: Path, locomo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = tmp_path / "data" / "mine.json"
+    mine.parent.mkdir()
+    shutil.copy(locomo_path, mine)
+    with FakeOpenAIServer() as srv:
+        runner = _run(srv, str(mine.resolve()), None, tmp_path / "runs" / "out")
+    assert runner.spec.dataset.path == "../../data/mine.json"
+    assert runner.spec.dataset.name == "mine"
+    assert str(tmp_path) not in _texts(runner.run_dir.path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    again = score_run_dir(runner.run_dir.path)  # found next to the run, not from the cwd
+    assert again.config_hash == runner.config_hash
+    assert again.tasks["qa"].metrics == runner.results.tasks["qa"].metrics  # type: ignore[attr-defined]
+    # Moved away: the file name alone finds nothing; pointing at the file does.
+    moved = tmp_path / "moved.json"
+    mine.rename(moved)
+    with pytest.raises(Exception, match="mine"):
+        score_run_dir(runner.run_dir.path)
+    assert score_run_dir(runner.run_dir.path, data_path=str(moved)).config_hash == (
+        runner.config_hash
+    )
