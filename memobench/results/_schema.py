@@ -109,6 +109,11 @@ class RunSpec(BaseModel):
         identified by name and sha256, so one configuration hashes alike on every machine)."""
         return short_hash(self.model_dump(mode="json", exclude={"dataset": {"path"}}))
 
+    def legacy_config_hash(self) -> str:
+        """The config hash as runs recorded it before ``dataset.path`` left it (wave 2, stop
+        6): a run directory under it resumes when its spec hashes like ours now."""
+        return short_hash(self.model_dump(mode="json"))
+
 
 class PhaseUsageReport(BaseModel):
     """Model usage of one phase (or of the whole run)."""

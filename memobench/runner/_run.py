@@ -119,7 +119,11 @@ class Runner:
     def prepare_dir(self) -> None:
         """Refuse a directory holding another config; write the header of a new run."""
         identity = self.run_dir.header_identity()
-        if identity is not None and identity[1] != self.config_hash:
+        if (
+            identity is not None
+            and identity[1] != self.config_hash
+            and not self._same_config_under_legacy_hash(identity[1])
+        ):
             raise RunConflictError(
                 f"{self.run_dir.path} holds run {identity[0]} with config hash "
                 f"{identity[1]}, not {self.config_hash}; choose another --out"
@@ -135,6 +139,19 @@ class Runner:
                     smoke_test=self.config.model.startswith("local:"),
                 )
             )
+
+    def _same_config_under_legacy_hash(self, recorded: str | None) -> bool:
+        """A run directory made before the config hash left the dataset path out: this
+        configuration when its spec hashes like ours now and like its header the old way."""
+        try:
+            header = self.run_dir.read_header()
+        except (RunDirError, ValueError):
+            return False
+        return (
+            header is not None
+            and header.spec.config_hash() == self.config_hash
+            and header.spec.legacy_config_hash() == recorded
+        )
 
     def _context(self, conv: Conversation) -> AgentContext:
         work = self.run_dir.path / "agent_state" / conv.sample_id

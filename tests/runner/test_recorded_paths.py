@@ -81,3 +81,33 @@ def test_a_file_is_recorded_relative_to_its_run_and_rescored_from_anywhere(
     assert score_run_dir(runner.run_dir.path, data_path=str(moved)).config_hash == (
         runner.config_hash
     )
+
+
+def test_a_run_directory_from_before_the_hash_change_resumes(tmp_path: Path, data_dir: str) -> None:
+    """Made when the hash covered the dataset path (recorded as given): the same configuration
+    resumes it, keeping its recorded identity; another configuration is still refused."""
+    import json
+
+    out = tmp_path / "old"
+    with FakeOpenAIServer() as srv:
+        first = _run(srv, "locomo10", data_dir, out)
+        header = json.loads((out / "header.json").read_text())
+        header["spec"]["dataset"]["path"] = "/somewhere/else/locomo/locomo10.json"
+        spec = type(first.spec).model_validate(header["spec"])
+        legacy = spec.legacy_config_hash()
+        assert legacy != first.config_hash and spec.config_hash() == first.config_hash
+        header["config_hash"] = header["run_id"] = legacy
+        (out / "header.json").write_text(json.dumps(header))
+        answers = (out / "answers.jsonl").read_text().splitlines()
+        (out / "answers.jsonl").write_text(answers[0] + "\n")  # one of two answered
+        again = _run(srv, "locomo10", data_dir, out)
+        assert again.results.config_hash == legacy  # type: ignore[attr-defined]
+        resumed = (out / "answers.jsonl").read_text().splitlines()
+        assert len(resumed) == 2 and resumed[0] == answers[0]  # kept, and the missing one asked
+        with pytest.raises(Exception, match="config hash"):
+            Runner(
+                RunConfig(
+                    agent="no-memory", model="openai:other", base_url=srv.base_url,
+                    data_path=data_dir, conversations=("conv-26",), limit=2, out=out,
+                )
+            ).run()  # fmt: skip
