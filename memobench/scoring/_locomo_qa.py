@@ -30,15 +30,37 @@ def f1_score(prediction: str, ground_truth: str) -> float:
 
 
 def multi_answer_f1(prediction: str, ground_truth: str) -> float:
-    """Category 1: mean over comma-split gold parts of the best F1 against any predicted part."""
+    """Category 1: mean over comma-split gold parts of the best F1 against any predicted part,
+    as the official ``np.mean`` computes it (see :func:`numpy_mean`)."""
     predictions = [p.strip() for p in prediction.split(",")]
     ground_truths = [g.strip() for g in ground_truth.split(",")]
-    # np.mean (not sum/len) so the value and its rounding are the official numpy float64's.
-    # Imported here: numpy is ~0.1 s of start-up that `memobench run` needs only once answers
-    # come back (the runner warms it while the first requests are in flight).
-    import numpy as np
+    return numpy_mean([max(f1_score(p, gt) for p in predictions) for gt in ground_truths])
 
-    return np.mean([max(f1_score(p, gt) for p in predictions) for gt in ground_truths])  # type: ignore[return-value]
+
+#: Below this many values numpy's pairwise summation is a plain left-to-right loop.
+_NUMPY_PAIRWISE_MIN = 8
+
+
+def numpy_mean(values: list[float]) -> float:
+    """``np.mean(values)`` bit for bit. Below 8 values numpy sums left to right, as this does,
+    so almost every LoCoMo answer is averaged without importing numpy, which the runner's
+    loop would otherwise import (or wait on) while the first answers arrive; 8 or more go to
+    numpy itself (its pairwise sum differs in the last bits)."""
+    if len(values) >= _NUMPY_PAIRWISE_MIN:
+        import numpy as np
+
+        return float(np.mean(values))
+    total = 0.0
+    for v in values:
+        total += v
+    return total / len(values)
+
+
+def numpy_round(value: float, decimals: int) -> float:
+    """``round(np.float64(value), decimals)`` as numpy computes it (scale, round half to even,
+    unscale), which is not always Python's correctly rounded ``round``."""
+    scale = 10.0**decimals
+    return round(value * scale) / scale
 
 
 def is_abstention(prediction: str) -> bool:
@@ -64,8 +86,9 @@ def score_qa(prediction: str, answer: str | None, category: QACategory | int) ->
     if cat not in (1, 2, 3, 4):
         raise ValueError(f"unknown LoCoMo category {category!r}")
     gold = gold_for_scoring(answer, cat)
-    raw = multi_answer_f1(prediction, gold) if cat == 1 else f1_score(prediction, gold)
-    return float(round(raw, 3))
+    if cat == 1:  # the official value is numpy's float64 there, and so is its rounding
+        return numpy_round(multi_answer_f1(prediction, gold), 3)
+    return float(round(f1_score(prediction, gold), 3))
 
 
 def official_recall(retrieved: Sequence[str] | None, evidence_raw: Sequence[str]) -> float:

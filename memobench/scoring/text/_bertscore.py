@@ -19,9 +19,10 @@ import dataclasses
 import importlib.util
 import os
 from collections.abc import Sequence
-from typing import Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where used: importing the package stays light
+    import numpy as np
 
 Implementation = Literal["bert_score", "onnx"]
 
@@ -43,6 +44,8 @@ class BertScoreResult:
 
     def mean(self) -> dict[str, float]:
         """Macro-averages ``{"precision", "recall", "f1"}``; ``{}`` for an empty batch."""
+        import numpy as np
+
         if not self.f1:
             return {}
         return {
@@ -108,6 +111,8 @@ class OnnxBertScorer:
 
 def _greedy_match(h: np.ndarray, r: np.ndarray, pred: str, ref: str) -> tuple[float, float]:
     """Greedy-match P/R for token-state matrices incl. [CLS] (row 0) and [SEP] (last row)."""
+    import numpy as np
+
     if not pred.strip() or not ref.strip() or len(h) <= 2 or len(r) <= 2:
         return 0.0, 0.0
     h = h / np.linalg.norm(h, axis=1, keepdims=True)

@@ -20,9 +20,10 @@ import json
 import os
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where used: importing the package stays light
+    import numpy as np
 
 from ..._util.aio import maybe_await, resolve
 from ..._util.prompts import PromptTemplate, fill, read_template
@@ -439,6 +440,8 @@ class EmbeddingSupporter:
 
     def prepare(self, texts: Sequence[str]) -> None:
         """Embed all not-yet-cached ``texts`` in one batch."""
+        import numpy as np
+
         todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if todo:
             vecs = np.asarray(self.embed(todo), dtype=np.float64)
@@ -448,6 +451,8 @@ class EmbeddingSupporter:
 
     def max_similarity(self, fact: str, against: Sequence[str]) -> float:
         """Highest cosine between ``fact`` and any text in ``against`` (−1.0 if empty)."""
+        import numpy as np
+
         if not against:
             return -1.0
         self.prepare([fact, *against])

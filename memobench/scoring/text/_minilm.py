@@ -16,9 +16,8 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    import numpy as np
     import onnxruntime
     import tokenizers
 
@@ -70,6 +69,8 @@ class _MiniLM:
 
     def hidden_states(self, texts: Sequence[str], max_tokens: int) -> list[np.ndarray]:
         """Last-layer states per text, shape [n_tokens incl. CLS/SEP, 384], input order."""
+        import numpy as np
+
         ids = self._encode(texts, max_tokens)
         out: list[np.ndarray | None] = [None] * len(ids)
         # Sort by length so each batch pads little; results are written back by index.

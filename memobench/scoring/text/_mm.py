@@ -15,14 +15,18 @@ Range [-1, 1] (in practice ~[-0.1, 1] for MiniLM); report the mean over turns.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where used: importing the package stays light
+    import numpy as np
 
-Embed = Callable[[list[str]], np.ndarray | Sequence[Sequence[float]]]
+Embed = Callable[[list[str]], "np.ndarray | Sequence[Sequence[float]]"]
 """Texts → an [n, d] array (or nested lists, as ``Embedder.embed`` returns)."""
 
 
 def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     denom = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
@@ -38,6 +42,8 @@ def mm_relevance_many(
     A pair where either text is empty/whitespace scores 0.0 (nothing to relate) and is not
     embedded.
     """
+    import numpy as np
+
     if len(generated_turns) != len(image_captions):
         raise ValueError(f"{len(generated_turns)} turns vs {len(image_captions)} captions")
     keep = [
@@ -66,5 +72,7 @@ def mean_mm_relevance(
     generated_turns: Sequence[str], image_captions: Sequence[str], embed: Embed
 ) -> float | None:
     """Mean proxy MM-Relevance over turns; None for no turns."""
+    import numpy as np
+
     scores = mm_relevance_many(generated_turns, image_captions, embed)
     return float(np.mean(scores)) if scores else None
