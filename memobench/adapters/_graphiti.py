@@ -25,7 +25,7 @@ from typing import Any
 from ..agents import AgentContext, Answer, Question, RetrievedItem
 from ..baselines import read
 from ..data import Session, Turn
-from ..gateway import auto_router
+from ..gateway import JsonBounds, auto_router
 from ._common import (
     AnswerWith,
     Perspective,
@@ -75,9 +75,15 @@ class GraphitiAgent:
     perspective), ``answer_with`` (reader|system), ``max_coroutines`` (graphiti's internal
     concurrency per conversation), ``max_tokens`` (cap on graphiti's output tokens),
     ``context_windows`` (model spec → tokens) and ``long_context_models`` (fallback specs):
-    graphiti's calls too long for the reader's window go to the first fallback that fits."""
+    graphiti's calls too long for the reader's window go to the first fallback that fits;
+    ``json_max_string``/``json_max_items``: the bounds on the JSON an embedded model writes
+    for graphiti (its replies nest arrays of objects of several strings, so the gateway's
+    default 400 characters x 12 items still overran ``max_tokens`` on SmolLM2: a cut reply,
+    served again from the cache on each of graphiti's retries)."""
 
-    version = "2"  # 2: the gateway bounds the JSON embedded models write (gateway._bounds)
+    # 2: the gateway bounds the JSON embedded models write (gateway._bounds); 3: tighter
+    # bounds for graphiti's nested replies (json_max_string / json_max_items).
+    version = "3"
 
     def __init__(
         self,
@@ -92,6 +98,8 @@ class GraphitiAgent:
         max_tokens: int = 1024,
         context_windows: dict[str, int] | None = None,
         long_context_models: list[str] | None = None,
+        json_max_string: int = 100,
+        json_max_items: int = 5,
     ) -> None:
         require("graphiti_core", "graphiti")
         require("kuzu", "graphiti")
@@ -102,6 +110,9 @@ class GraphitiAgent:
         self.answer_with, self.max_coroutines = answer_with, max_coroutines
         self.views = views(context, perspective)
         self.lease = context.gateway(max_tokens_cap=max_tokens)
+        self.lease.local_json_bounds = JsonBounds(
+            max_string=json_max_string, max_items=json_max_items
+        )
         if context_windows is not None or long_context_models is not None:
             # Calls too long for the reader's window go to a long-context model (default: the
             # installed embedded models with larger windows; see memobench.gateway).

@@ -189,3 +189,26 @@ def test_graphitis_sdk_clients_leave_retries_to_the_llm_layer(tmp_path: Path, lo
             assert graph.embedder.client is client and graph.cross_encoder.client is client
         finally:
             agent.close()
+
+
+def test_embedded_models_get_graphitis_tighter_json_bounds(tmp_path: Path) -> None:
+    """graphiti's replies nest arrays of multi-string objects: its lease bounds them tighter
+    than the gateway default (400 x 12 overran max_tokens on SmolLM2), as configured."""
+    from memobench.gateway import LOCAL_JSON_BOUNDS, JsonBounds, bound_schema
+
+    with fake_server(GraphitiFake(), []) as srv:
+        default = _agent(srv, tmp_path / "a")
+        custom = _agent(srv, tmp_path / "b", json_max_string=60, json_max_items=3)
+        try:
+            assert default.lease.local_json_bounds == JsonBounds(max_string=100, max_items=5)
+            assert default.lease.local_json_bounds != LOCAL_JSON_BOUNDS
+            assert custom.lease.local_json_bounds == JsonBounds(max_string=60, max_items=3)
+            from graphiti_core.prompts.extract_edges import ExtractedEdges
+
+            schema = bound_schema(
+                ExtractedEdges.model_json_schema(), default.lease.local_json_bounds
+            )
+            assert schema["properties"]["edges"]["maxItems"] == 5
+        finally:
+            default.close()
+            custom.close()
