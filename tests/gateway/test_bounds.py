@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,21 @@ def _note_call(client: openai.OpenAI, text: str) -> Any:
     )  # fmt: skip
 
 
+def _through(lease: Any, call: Callable[[openai.OpenAI, str], Any], text: str) -> Any:
+    """``call`` made by an SDK client pointed at ``lease``, from an agent's loop; then the
+    lease is closed."""
+
+    async def main() -> Any:
+        with lease.bound():
+            client = openai.OpenAI(base_url=lease.base_url, api_key=lease.key, max_retries=0)
+            return await lease.run_sync(call, client, text)
+
+    try:
+        return asyncio.run(main())
+    finally:
+        lease.close()
+
+
 def test_hosted_models_get_the_sdk_schema_as_it_is(tmp_path: Path) -> None:
     seen: list[dict[str, Any]] = []
 
@@ -108,13 +124,7 @@ def test_hosted_models_get_the_sdk_schema_as_it_is(tmp_path: Path) -> None:
         )  # fmt: skip
         lease = ctx.gateway()
 
-        async def main() -> None:
-            with lease.bound():
-                client = openai.OpenAI(base_url=lease.base_url, api_key=lease.key, max_retries=0)
-                await lease.run_sync(_note_call, client, "note this")
-
-        asyncio.run(main())
-        lease.close()
+        _through(lease, _note_call, "note this")
     assert len(seen) == 1 and seen[0]["json_schema"]["schema"]["properties"]["context"] == {
         "type": "string"
     }
@@ -134,14 +144,7 @@ def test_an_embedded_model_writes_bounded_json_through_the_gateway(tmp_path: Pat
     lease = ctx.gateway()
     assert lease.local_json_bounds == LOCAL_JSON_BOUNDS
     text = "Copy this text exactly into the context field: " + "banana, apple, " * 150
-
-    async def main() -> Any:
-        with lease.bound():
-            client = openai.OpenAI(base_url=lease.base_url, api_key=lease.key, max_retries=0)
-            return await lease.run_sync(_note_call, client, text)
-
-    reply = asyncio.run(main())
-    lease.close()
+    reply = _through(lease, _note_call, text)
     note = json.loads(reply.choices[0].message.content)
     assert len(note["context"]) <= LOCAL_JSON_BOUNDS.max_string
     assert len(note["tags"]) <= LOCAL_JSON_BOUNDS.max_items
@@ -197,13 +200,7 @@ def test_a_schemaless_json_call_reaches_a_hosted_model_as_asked(tmp_path: Path) 
         lease = ctx.gateway()
         lease.json_object_schema = FACTS
 
-        async def main() -> None:
-            with lease.bound():
-                client = openai.OpenAI(base_url=lease.base_url, api_key=lease.key, max_retries=0)
-                await lease.run_sync(_json_object_call, client, "I live in Paris.")
-
-        asyncio.run(main())
-        lease.close()
+        _through(lease, _json_object_call, "I live in Paris.")
     (body,) = seen
     assert body["response_format"] == {"type": "json_object"}
     assert lease.shaped == 0 and "json_object_schema" not in lease.record()
@@ -226,14 +223,7 @@ def test_a_long_schemaless_json_call_is_routed_and_written_in_the_systems_shape(
     lease = ctx.gateway()
     lease.json_object_schema = FACTS
     text = "Caroline moved to Paris in May 2023 and adopted a dog. " * 240  # ~13K characters
-
-    async def main() -> Any:
-        with lease.bound():
-            client = openai.OpenAI(base_url=lease.base_url, api_key=lease.key, max_retries=0)
-            return await lease.run_sync(_json_object_call, client, text)
-
-    reply = asyncio.run(main())
-    lease.close()
+    reply = _through(lease, _json_object_call, text)
     data = json.loads(reply.choices[0].message.content)
     assert set(data) == {"memory"} and len(data["memory"]) <= 3
     assert all(set(m) == {"text"} and len(m["text"]) <= 60 for m in data["memory"])

@@ -11,11 +11,10 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-import subprocess
-import sys
 from collections.abc import Awaitable, Callable
 
 import pytest
+from _fresh import assert_fresh_python_ok
 
 from memobench.llm._lean_errors import LeanStatusError, LeanTransportError
 from memobench.llm._wire import WireHTTP
@@ -270,5 +269,4 @@ def test_http_urls_do_not_import_aiohttp() -> None:
         "asyncio.run(main())\n"
         "print('ok')\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+    assert_fresh_python_ok(code)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _fresh import assert_fresh_python_ok
 
 from memobench._util.gcpause import frozen_heap, paused_gc
 from memobench._util.warm import WARM_SWITCH_INTERVAL_S, warm_in_background
@@ -65,8 +66,6 @@ def test_scoring_an_answer_loads_no_numpy(data_dir: str) -> None:
     # The runner prescores each answer on its loop as it arrives; the first ones arrive while
     # the warm-up thread imports numpy. If prescoring needed numpy too, the loop would wait
     # on that import's lock through the whole first round (measured: +30-65 ms a run).
-    import subprocess
-
     code = (
         "import sys\n"
         "import memobench.runner, memobench.cli._main\n"
@@ -78,5 +77,4 @@ def test_scoring_an_answer_loads_no_numpy(data_dir: str) -> None:
         "assert 'numpy' not in sys.modules, 'numpy imported'\n"
         "print('ok')\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+    assert_fresh_python_ok(code)
