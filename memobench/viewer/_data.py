@@ -41,7 +41,9 @@ def read_run(path: Path) -> dict[str, Any]:
     return {"path": path, "header": header, "samples": _read_jsonl(samples_p)}
 
 
-def _dataset(spec: dict[str, Any], data_path: str | None) -> tuple[Conversation, ...]:
+def _dataset(
+    spec: dict[str, Any], data_path: str | None, run_dir: Path | None = None
+) -> tuple[Conversation, ...]:
     ds = spec.get("dataset") or {}
     name, rec_path = ds.get("name"), ds.get("path")
     try:
@@ -50,11 +52,15 @@ def _dataset(spec: dict[str, Any], data_path: str | None) -> tuple[Conversation,
         loaded = load_dataset(name, data_path=data_path or os.environ.get("MEMOBENCH_DATA_DIR"))
     except (MemobenchError, KeyError, OSError):
         # not a registered name here, or its file not found: fall back to the recorded path
-        if not rec_path or not Path(rec_path).is_file():
+        # (relative to the run directory, or to the current one as older runs recorded it)
+        places = [run_dir / rec_path] if rec_path and run_dir else []
+        places += [Path(rec_path)] if rec_path else []
+        found = next((p for p in places if p.is_file()), None)
+        if found is None:
             raise RunDirError(
                 f"dataset {name!r} of the run is not found (set MEMOBENCH_DATA_DIR or --data)"
             ) from None
-        loaded = load_dataset(Path(rec_path))
+        loaded = load_dataset(found)
     if ds.get("sha256") and loaded.sha256 != ds["sha256"]:
         raise RunDirError(f"dataset {name!r} differs from the one the run used (sha256 mismatch)")
     return loaded.conversations
@@ -117,7 +123,7 @@ def build_view_data(paths: list[Path], *, data_path: str | None = None) -> dict[
     runs = [read_run(Path(p)) for p in paths]
     convs: dict[str, Conversation] = {}
     for r in runs:
-        for c in _dataset(r["header"]["spec"], data_path):
+        for c in _dataset(r["header"]["spec"], data_path, Path(r["path"])):
             convs.setdefault(c.sample_id, c)
     qa = {q.qa_id: (c, q) for c in convs.values() for q in c.qa}
     items: dict[tuple[str, str], dict[str, Any]] = {}

@@ -4,6 +4,7 @@ file's name), and the config hash leaves the path out (name + sha256 identify th
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -71,6 +72,10 @@ def test_a_file_is_recorded_relative_to_its_run_and_rescored_from_anywhere(
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     again = score_run_dir(runner.run_dir.path)  # found next to the run, not from the cwd
+    from memobench.viewer import build_view_data
+
+    view = build_view_data([runner.run_dir.path])  # the viewer finds it the same way
+    assert "conv-26" in json.dumps(view)
     assert again.config_hash == runner.config_hash
     assert again.tasks["qa"].metrics == runner.results.tasks["qa"].metrics  # type: ignore[attr-defined]
     # Moved away: the file name alone finds nothing; pointing at the file does.
@@ -86,7 +91,6 @@ def test_a_file_is_recorded_relative_to_its_run_and_rescored_from_anywhere(
 def test_a_run_directory_from_before_the_hash_change_resumes(tmp_path: Path, data_dir: str) -> None:
     """Made when the hash covered the dataset path (recorded as given): the same configuration
     resumes it, keeping its recorded identity; another configuration is still refused."""
-    import json
 
     out = tmp_path / "old"
     with FakeOpenAIServer() as srv:
