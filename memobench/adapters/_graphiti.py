@@ -78,8 +78,9 @@ class GraphitiAgent:
     graphiti's calls too long for the reader's window go to the first fallback that fits;
     ``json_max_string``/``json_max_items``: the bounds on the JSON an embedded model writes
     for graphiti (its replies nest arrays of objects of several strings, so the gateway's
-    default 400 characters x 12 items still overran ``max_tokens`` on SmolLM2: a cut reply,
-    served again from the cache on each of graphiti's retries)."""
+    default 400 characters x 12 items, and then 100 x 5, still overran ``max_tokens`` on
+    SmolLM2 with pretty-printed ``ExtractedEdges``: a cut reply, served again from the cache on
+    each of graphiti's retries)."""
 
     # 2: the gateway bounds the JSON embedded models write (gateway._bounds); 3: tighter
     # bounds for graphiti's nested replies (json_max_string / json_max_items).
@@ -98,8 +99,8 @@ class GraphitiAgent:
         max_tokens: int = 1024,
         context_windows: dict[str, int] | None = None,
         long_context_models: list[str] | None = None,
-        json_max_string: int = 100,
-        json_max_items: int = 5,
+        json_max_string: int = 80,
+        json_max_items: int = 3,
     ) -> None:
         require("graphiti_core", "graphiti")
         require("kuzu", "graphiti")

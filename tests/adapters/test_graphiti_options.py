@@ -200,7 +200,7 @@ def test_embedded_models_get_graphitis_tighter_json_bounds(tmp_path: Path) -> No
         default = _agent(srv, tmp_path / "a")
         custom = _agent(srv, tmp_path / "b", json_max_string=60, json_max_items=3)
         try:
-            assert default.lease.local_json_bounds == JsonBounds(max_string=100, max_items=5)
+            assert default.lease.local_json_bounds == JsonBounds(max_string=80, max_items=3)
             assert default.lease.local_json_bounds != LOCAL_JSON_BOUNDS
             assert custom.lease.local_json_bounds == JsonBounds(max_string=60, max_items=3)
             from graphiti_core.prompts.extract_edges import ExtractedEdges
@@ -208,7 +208,7 @@ def test_embedded_models_get_graphitis_tighter_json_bounds(tmp_path: Path) -> No
             schema = bound_schema(
                 ExtractedEdges.model_json_schema(), default.lease.local_json_bounds
             )
-            assert schema["properties"]["edges"]["maxItems"] == 5
+            assert schema["properties"]["edges"]["maxItems"] == 3
         finally:
             default.close()
             custom.close()
