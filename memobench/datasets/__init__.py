@@ -1,6 +1,6 @@
 """Datasets: manifests, lookup and download, and the LoCoMo-format loader."""
 
-from ._dataset import LoadedDataset, check_expected, dedupe_qa, load_dataset
+from ._dataset import LoadedDataset, check_expected, dedupe_qa, load_dataset, recorded_file
 from ._errata import (
     Errata,
     ErrataMismatchError,
@@ -133,5 +133,6 @@ __all__ = [
     "quality_report",
     "read_locomo_json",
     "read_manifest",
+    "recorded_file",
     "sniff_format",
 ]

@@ -82,6 +82,16 @@ class LoadedDataset:
         return out
 
 
+def recorded_file(recorded: str | None, run_dir: Path | None = None) -> Path | None:
+    """The file a run's recorded dataset path names, if one is there: relative to the run
+    directory (as :meth:`LoadedDataset.location` records it), else to the current directory
+    (as older runs recorded it)."""
+    if not recorded:
+        return None
+    places = [run_dir / recorded] if run_dir is not None else []
+    return next((p for p in [*places, Path(recorded)] if p.is_file()), None)
+
+
 def check_expected(ds: LoadedDataset) -> None:
     """Assert the manifest's counts for the pinned file (a wrong category map cannot ship)."""
     m = ds.manifest

@@ -179,9 +179,10 @@ class OpenAIBackend:
                 if lean is not None:
                     resp = await lean.post("/completions", common, prompt=text_prompt)
                 else:
-                    extra = {k: common.pop(k) for k in ("response_format",) if k in common}
+                    if "response_format" in common:  # not a parameter of completions.create
+                        common["extra_body"] = {"response_format": common.pop("response_format")}
                     raw = await self._client().completions.with_raw_response.create(
-                        prompt=text_prompt, **common, **({"extra_body": extra} if extra else {})
+                        prompt=text_prompt, **common
                     )
                     resp = _json_body(raw)
                 choice = resp["choices"][0]

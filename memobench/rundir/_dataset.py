@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..datasets import LoadedDataset, load_dataset
+from ..datasets import LoadedDataset, load_dataset, recorded_file
 from ..errors import DataError
 from ..llm import UsageRow
 from ..registry import datasets as dataset_registry
@@ -44,15 +44,11 @@ def load_run_dataset(
     unregistered dataset; else its recorded path, relative to ``run_dir`` (or to the current
     directory, as older runs recorded it) when a file is there; else its registered name,
     found through ``data_path``."""
-    recorded = spec.dataset.path
-    registered = spec.dataset.name in dataset_registry
-    places = [run_dir / recorded] if recorded and run_dir is not None else []
-    places += [Path(recorded)] if recorded else []
     source: str | Path = spec.dataset.name
-    if not registered and data_path and Path(data_path).is_file():
+    if spec.dataset.name not in dataset_registry and data_path and Path(data_path).is_file():
         source = data_path
     else:
-        source = next((p for p in places if p.is_file()), source)
+        source = recorded_file(spec.dataset.path, run_dir) or source
     ds = load_dataset(source, data_path=data_path, dedupe=bool(spec.options.get("dedupe")))
     check_dataset(ds, spec)
     return ds

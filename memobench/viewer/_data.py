@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..data import Conversation, parse_turn_id
-from ..datasets import load_dataset
+from ..datasets import load_dataset, recorded_file
 from ..errors import MemobenchError, RunDirError
 from ..scoring import classify, correctness_key
 from ._guards import run_guards
@@ -52,10 +52,7 @@ def _dataset(
         loaded = load_dataset(name, data_path=data_path or os.environ.get("MEMOBENCH_DATA_DIR"))
     except (MemobenchError, KeyError, OSError):
         # not a registered name here, or its file not found: fall back to the recorded path
-        # (relative to the run directory, or to the current one as older runs recorded it)
-        places = [run_dir / rec_path] if rec_path and run_dir else []
-        places += [Path(rec_path)] if rec_path else []
-        found = next((p for p in places if p.is_file()), None)
+        found = recorded_file(rec_path, run_dir)
         if found is None:
             raise RunDirError(
                 f"dataset {name!r} of the run is not found (set MEMOBENCH_DATA_DIR or --data)"
