@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .._version import __version__
+from ._exit import leave
 from ._lazy import DEBUG_KEY, LazyGroup
 
 #: command name → "module:click object". One module per command (group).
@@ -33,4 +34,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def main() -> None:
-    cli(auto_envvar_prefix="MEMOBENCH")
+    try:
+        cli(auto_envvar_prefix="MEMOBENCH")
+    except SystemExit as done:
+        leave(done.code)
+        raise
