@@ -47,7 +47,9 @@ def load_run(run_dir: str | Path) -> LoadedRun:
 
 #: Run options that change which items are asked or what the reader is shown; runs that
 #: differ in any of them answer different questions (or the same ones differently posed).
-COMPARED_OPTIONS = ("conversations", "limit", "protocol", "dedupe", "errata", "task_options")
+#: ``task_options`` are compared per task instead (``tasks.<task>.options``): a run that did
+#: not run the dialogue task is not made incomparable by its dialogue options.
+COMPARED_OPTIONS = ("conversations", "limit", "protocol", "dedupe", "errata")
 
 #: Judge fields that must agree for judged metrics to be comparable.
 JUDGE_FIELDS = ("mode", "model", "prompt_sha256", "k")
@@ -93,8 +95,8 @@ def check_compatible(runs: list[LoadedRun]) -> None:
     """Raise :class:`IncompatibleRunsError` listing every field on which the runs disagree.
 
     Compared: the dataset (name and sha256: a board holds one dataset), each task's version,
-    scoring version and main metric, the seed, the options in :data:`COMPARED_OPTIONS`, the
-    judges of judged metrics, and the set of items each task scored.
+    scoring version, main metric and task options, the seed, the options in
+    :data:`COMPARED_OPTIONS`, the judges of judged metrics, and the set of items each task scored.
     """
     problems: list[str] = []
     seen_ids: dict[str, list[str]] = defaultdict(list)
@@ -108,9 +110,11 @@ def check_compatible(runs: list[LoadedRun]) -> None:
         fields["seed"][_value(spec.seed)].append(run.name)
         for option in COMPARED_OPTIONS:
             fields[f"options.{option}"][_value(spec.options.get(option))].append(run.name)
+        options = spec.options.get("task_options") or {}
         for task, result in run.results.tasks.items():
             for field in ("task_version", "scoring_version", "main_metric"):
                 per_task[(task, field)][_value(getattr(result, field))].append(run.name)
+            per_task[(task, "options")][_value(options.get(task) or {})].append(run.name)
             for key, info in sorted((result.extra.get("judges") or {}).items()):
                 judge = {f: info.get(f) for f in JUDGE_FIELDS}
                 per_task[(task, f"judges.{key}")][_value(judge)].append(run.name)

@@ -204,7 +204,6 @@ def test_same_options_build(tmp_path):
         ("protocol", "blind", '"blind" in run-rag'),
         ("dedupe", True, "true in run-rag"),
         ("errata", "locomo-errata-1", '"locomo-errata-1" in run-rag'),
-        ("task_options", {"dialogue": {"max_items": 4}}, "max_items"),
     ],
 )
 def test_different_run_option_refuses_naming_it(tmp_path, option, value, shown):
@@ -213,6 +212,19 @@ def test_different_run_option_refuses_naming_it(tmp_path, option, value, shown):
     # the other runs are named with their own value
     assert "run-oracle" in msg and "run-no-memory" in msg
     assert msg.count("differs") == 1  # only the option that differs
+
+
+def test_task_options_are_compared_for_the_tasks_the_runs_scored(tmp_path):
+    msg = _refusal(tmp_path, options={"task_options": {"qa": {"max_items": 4}}})
+    assert 'tasks.qa.options differs: {} in run-no-memory' in msg
+    assert '{"max_items": 4} in run-rag' in msg and msg.count("differs") == 1
+    # Options of a task none of these (QA-only) runs ran do not make them incomparable: a
+    # three-task baseline and a QA-only memory system share the QA table.
+    runs = make_standard_runs(tmp_path / "other")
+    for run in runs:
+        _edit(run)
+    _edit(runs[1], options={"task_options": {"dialogue": {"max_items": 16}}})
+    assert len(build_leaderboard(runs, base_dir=tmp_path / "other", n_resamples=50).entries) == 3
 
 
 def test_different_seed_refuses(tmp_path):
