@@ -216,7 +216,7 @@ def test_different_run_option_refuses_naming_it(tmp_path, option, value, shown):
 
 def test_task_options_are_compared_for_the_tasks_the_runs_scored(tmp_path):
     msg = _refusal(tmp_path, options={"task_options": {"qa": {"max_items": 4}}})
-    assert 'tasks.qa.options differs: {} in run-no-memory' in msg
+    assert "tasks.qa.options differs: {} in run-no-memory" in msg
     assert '{"max_items": 4} in run-rag' in msg and msg.count("differs") == 1
     # Options of a task none of these (QA-only) runs ran do not make them incomparable: a
     # three-task baseline and a QA-only memory system share the QA table.
