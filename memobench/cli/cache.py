@@ -46,3 +46,45 @@ def clear(yes: bool) -> None:
         click.confirm(f"Delete all entries in {c.path}?", abort=True)
     n = c.clear()
     click.echo(f"cleared {n} entries")
+
+
+def _report(verb: str, path: str, report: object) -> None:
+    from memobench.llm import TransferReport
+
+    assert isinstance(report, TransferReport)
+    click.echo(f"{verb} {report.added} of {report.entries} entries ({path})")
+    for name, n in report.by_model.items():
+        click.echo(f"  {name:<52} {n}")
+
+
+@cache.command("export")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--model", "models", multiple=True, help="Only this model's entries (repeatable).")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["completion", "embedding"]),
+    help="Only entries of this kind (repeatable).",
+)
+def export(path: str, models: tuple[str, ...], kinds: tuple[str, ...]) -> None:
+    """Write the cache's entries to PATH (gzipped JSON Lines, the same bytes for the same entries).
+
+    Publish it beside results so anyone replays them without a model, or carry a long run's
+    calls to another machine: ``memobench cache import PATH`` there.
+    """
+    from memobench.llm import default_cache, export_cache
+
+    _report("exported", path, export_cache(default_cache(), path, models=models, kinds=kinds))
+
+
+@cache.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_(path: str) -> None:
+    """Add the entries of an exported file to the cache (entries already here are kept).
+
+    The file is checked whole first: a damaged file names its line and adds nothing.
+    """
+    from memobench.llm import default_cache, import_cache
+
+    _report("added", path, import_cache(default_cache(), path))

@@ -5,6 +5,7 @@ Chroma and llama-index adapters live in ``memobench.llm.chroma`` / ``memobench.l
 """
 
 from ._cache import Cache, cache_dir, default_cache
+from ._cache_transfer import TransferReport, export_cache, import_cache, read_export
 from ._client import LLMClient, completion_cache_key
 from ._dry_run import DryRunBackend
 from ._embed import CachedEmbedder, MiniLMEmbedder, get_embedder, minilm_files
@@ -60,6 +61,7 @@ __all__ = [
     "RetryPolicy",
     "RetryableError",
     "ToolCall",
+    "TransferReport",
     "Usage",
     "UsageReport",
     "UsageRow",
@@ -71,8 +73,10 @@ __all__ = [
     "current_phase",
     "default_cache",
     "engine_label",
+    "export_cache",
     "get_embedder",
     "get_llm",
+    "import_cache",
     "local_available",
     "local_speed",
     "minilm_files",
@@ -81,5 +85,6 @@ __all__ = [
     "price_table_date",
     "price_table_version",
     "prompt_text",
+    "read_export",
     "use_meter",
 ]

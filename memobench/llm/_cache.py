@@ -249,6 +249,41 @@ class Cache:
             ],
         }
 
+    def entries(
+        self, *, models: tuple[str, ...] = (), kinds: tuple[str, ...] = ()
+    ) -> list[tuple[str, str, str, bytes]]:
+        """``(key, kind, model, value)`` sorted by key; only these models / kinds when given."""
+        where: list[str] = []
+        args: list[str] = []
+        for column, wanted in (("model", models), ("kind", kinds)):
+            if wanted:
+                where.append(f"{column} IN ({','.join('?' * len(wanted))})")
+                args.extend(wanted)
+        sql = "SELECT key, kind, model, value FROM entries"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self._conn().execute(sql + " ORDER BY key", args).fetchall()
+        return [(k, kind, model, bytes(v)) for k, kind, model, v in rows]
+
+    def add_missing(self, rows: list[tuple[str, str, str, bytes]]) -> int:
+        """Store the rows whose key is not here yet, in one transaction; how many were new."""
+        now = time.time()
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            before = conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+            conn.executemany(
+                "INSERT OR IGNORE INTO entries(key, kind, model, value, created, hits)"
+                " VALUES (?, ?, ?, ?, ?, 0)",
+                [(k, kind, model, v, now) for k, kind, model, v in rows],
+            )
+            after = conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return int(after - before)
+
     def clear(self) -> int:
         conn = self._conn()
         n = conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
