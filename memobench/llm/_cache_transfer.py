@@ -9,8 +9,6 @@ entries always give the same bytes.
 
 from __future__ import annotations
 
-import base64
-import gzip
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -43,6 +41,8 @@ class TransferReport:
 
 
 def _line(key: str, kind: str, model: str, value: bytes) -> dict[str, Any]:
+    import base64
+
     record: dict[str, Any] = {"key": key, "kind": kind, "model": model}
     try:
         record["text"] = value.decode("utf-8")
@@ -60,6 +60,8 @@ def export_cache(
     kinds: Iterable[str] = (),
 ) -> TransferReport:
     """Write ``cache``'s entries (only these ``models`` / ``kinds`` when given) to ``path``."""
+    import gzip
+
     rows = cache.entries(models=tuple(models), kinds=tuple(kinds))
     by_model: dict[str, int] = {}
     for _, kind, model, _ in rows:
@@ -88,6 +90,8 @@ def _bad(path: Path, lineno: int, what: str) -> DataError:
 
 def read_export(path: Path | str) -> Iterator[tuple[str, str, str, bytes]]:
     """``(key, kind, model, value)`` of every entry in an exported file, validated."""
+    import gzip
+
     src = Path(path)
     with gzip.open(src, "rt", encoding="utf-8") as handle:
         try:
@@ -131,6 +135,8 @@ def _entry(src: Path, lineno: int, text: str) -> tuple[str, str, str, bytes]:
     if isinstance(record.get("text"), str):
         value = record["text"].encode("utf-8")
     elif isinstance(record.get("b64"), str):
+        import base64
+
         try:
             value = base64.b64decode(record["b64"], validate=True)
         except ValueError as exc:

@@ -54,28 +54,40 @@ def _memo_key(
 
 
 def prescore(conv: Conversation, qa: QAItem, pred: Prediction) -> None:
-    """Score an answer as soon as it arrives (the runner calls this in a worker thread while
-    it waits on the model), so the final scoring pass finds the work done. Pure memoisation:
-    scores are identical, and rescoring in a new process recomputes everything."""
-    score_item(conv, qa, pred)
+    """Score an answer as soon as it arrives (the runner calls this while it waits on the
+    model), so the final scoring pass finds the work done. Pure memoisation: scores are
+    identical, and rescoring in a new process recomputes everything."""
+    _memoised(conv, qa, pred, True)
 
 
-def score_item(
-    conv: Conversation, qa: QAItem, pred: Prediction | None, *, secondary: bool = True
-) -> SampleRecord:
-    """Score one question. A missing prediction scores 0 (and is marked missing)."""
+def _memoised(
+    conv: Conversation, qa: QAItem, pred: Prediction | None, secondary: bool
+) -> tuple[SampleRecord, bool]:
+    """The memo's own record for this answer (never hand it out) and whether it was there."""
     key = _memo_key(conv, qa, pred, secondary)
     with _MEMO_LOCK:
         hit = _MEMO.get(key)
     if hit is not None:
-        extra = dict(pred.extra) if pred is not None else {}
-        return hit.model_copy(update={"extra": extra})
+        return hit, True
     record = _score_item(conv, qa, pred, secondary=secondary)
     with _MEMO_LOCK:
         if len(_MEMO) > 100_000:
             _MEMO.clear()
         _MEMO[key] = record
-    return record
+    return record, False
+
+
+def score_item(
+    conv: Conversation, qa: QAItem, pred: Prediction | None, *, secondary: bool = True
+) -> SampleRecord:
+    """Score one question. A missing prediction scores 0 (and is marked missing).
+
+    The caller owns the record it gets (a copy of the memo's: records are mutable)."""
+    record, hit = _memoised(conv, qa, pred, secondary)
+    if hit:
+        extra = dict(pred.extra) if pred is not None else {}
+        return record.model_copy(update={"extra": extra})
+    return record.model_copy()
 
 
 def _score_item(

@@ -77,10 +77,13 @@ def lme_retrieval(
 
 def annotate(conv: Conversation, qa: QAItem, sample: SampleRecord) -> SampleRecord:
     """The sample with its label and the dataset's extra per-item scores."""
-    scores = dict(sample.scores)
-    if dataset_of(conv) == "longmemeval":
-        scores.update(lme_retrieval(conv, qa, sample.retrieved))
+    lme = dataset_of(conv) == "longmemeval"
     label = item_label(qa)
+    if not lme and not label:  # plain LoCoMo: nothing to add, and the sample is the caller's
+        return sample
+    scores = dict(sample.scores)
+    if lme:
+        scores.update(lme_retrieval(conv, qa, sample.retrieved))
     extra = {**sample.extra, **({"label": label} if label else {})}
     return sample.model_copy(update={"scores": scores, "extra": extra})
 
