@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from itertools import combinations
 from pathlib import Path
@@ -222,7 +222,7 @@ def _build(
         flags = []
         if (reader or "") != majority_reader:
             flags.append(FLAG_DIFFERENT_READER)
-        if canonical_json(res.spec.prompt_hashes) != majority_prompts:
+        if _prompts_differ(res.spec.prompt_hashes, json.loads(majority_prompts), set(res.tasks)):
             flags.append(FLAG_DIFFERENT_PROMPT)
         entries.append(
             LeaderboardEntry(
@@ -302,6 +302,25 @@ def _build(
             for c in calibrations
         ],
     )
+
+
+def _prompt_task(key: str) -> str | None:
+    """``qa/qa`` belongs to task ``qa``; a key without a task prefix belongs to every task."""
+    return key.split("/", 1)[0] if "/" in key else None
+
+
+def _prompts_differ(hashes: dict[str, str], majority: dict[str, str], tasks: set[str]) -> bool:
+    """A prompt of a task this run scored differs from the majority's (or one is missing).
+
+    Tasks the run did not score, or that the majority has no prompt for, are not compared:
+    a QA-only memory-system run and a three-task baseline asked the same QA prompts."""
+    majority_tasks = {_prompt_task(k) for k in majority}
+
+    def scoped(h: dict[str, str], among: Collection[str | None]) -> dict[str, str]:
+        return {k: v for k, v in h.items() if _prompt_task(k) is None or _prompt_task(k) in among}
+
+    mine = scoped(scoped(hashes, tasks), majority_tasks)
+    return mine != scoped(majority, tasks)
 
 
 def runs_prompt_hashes(runs: Sequence[LoadedRun], canonical: str) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..results import MetricValue, base_score_key
+from ..results import MetricValue, PhaseUsageReport, base_score_key
 from ._schema import Leaderboard, LeaderboardEntry, TaskScores
 
 #: LoCoMo category numbers → names (derived from the data, not Mem0's mislabelled map).
@@ -116,6 +116,25 @@ def _taxonomy_cells(scores: TaskScores) -> dict[str, Cell]:
     return out
 
 
+def _ingest(e: LeaderboardEntry) -> PhaseUsageReport | None:
+    """The run's ingest-phase usage, when it made or replayed any ingest call."""
+    usage = e.usage.get("ingest")
+    return usage if usage is not None and usage.calls + usage.cache_hits > 0 else None
+
+
+def _ingest_cells(e: LeaderboardEntry) -> dict[str, Cell]:
+    usage = _ingest(e)
+    if usage is None:
+        return {k: Cell(None, "–") for k in ("ingest_calls", "ingest_tokens", "ingest_cost")}
+    calls = usage.calls + usage.cache_hits  # a replayed run still needed every call
+    tokens = f"{usage.prompt_tokens:,} / {usage.completion_tokens:,}"
+    return {
+        "ingest_calls": Cell(calls, f"{calls:,}"),
+        "ingest_tokens": Cell(usage.prompt_tokens, tokens),
+        "ingest_cost": Cell(usage.cost_usd, money(usage.cost_usd)),
+    }
+
+
 def category_title(cat: str) -> str:
     name = LOCOMO_CATEGORIES.get(cat)
     return f"{name} ({cat})" if name else f"category {cat}"
@@ -162,11 +181,20 @@ def task_view(board: Leaderboard, task: str) -> TaskView:
     if with_tax:
         columns += [Column(f"tax:{k}", t, "count") for k, t in TAXONOMY_COLUMNS.items()]
     with_latency = any(e.tasks[task].answer_latency for e in entries)
+    # What building the memory took, per run (so shown once, on the primary task's table):
+    # the cost nobody else charges a memory system for.
+    with_ingest = task == board.primary_task and any(_ingest(e) for e in entries)
     columns += [
         Column("memory_gain", "memory gain", "delta"),
         Column("gap_to_oracle", "gap to oracle", "delta"),
         Column("cost100", "$ / 100 q", "money"),
     ]
+    if with_ingest:
+        columns += [
+            Column("ingest_calls", "ingest calls", "count"),
+            Column("ingest_tokens", "ingest tokens in / out", "text"),
+            Column("ingest_cost", "$ ingest", "money"),
+        ]
     if with_latency:
         columns += [Column("latency_p50", "p50 answer latency", "seconds")]
     columns += [Column("flags", "flags", "text")]
@@ -197,6 +225,8 @@ def task_view(board: Leaderboard, task: str) -> TaskView:
             row["length"] = Cell(pred, text)
         if with_tax:
             row.update(_taxonomy_cells(scores))
+        if with_ingest:
+            row.update(_ingest_cells(e))
         if with_latency:
             lat = scores.answer_latency
             row["latency_p50"] = Cell(

@@ -134,6 +134,25 @@ def test_different_reader_and_prompt_flagged(tmp_path):
     assert board.majority_reader == "openai/gpt-4o-mini"
 
 
+def test_prompts_are_compared_for_the_tasks_a_run_scored(tmp_path):
+    """A QA-only run asked the same QA prompts as three-task baselines: not flagged. A QA
+    prompt of its own is flagged; so is a three-task run's own dialogue prompt."""
+    runs = make_standard_runs(tmp_path)
+    qa = {"qa/qa": "a" * 64, "qa/qa_cat5": "b" * 64}
+    three_tasks = {**qa, "dialogue/next_turn": "c" * 64, "event_summary/summarize": "d" * 64}
+    _edit(runs[0], prompt_hashes=three_tasks)
+    _edit(runs[1], prompt_hashes=three_tasks)
+    _edit(runs[2], prompt_hashes=qa)  # the QA-only system (these runs scored QA only)
+    board = build_leaderboard(runs, base_dir=tmp_path, n_resamples=50)
+    assert all(e.flags == [] for e in board.entries)
+    _edit(runs[2], prompt_hashes={**qa, "qa/qa": "e" * 64})
+    board = build_leaderboard(runs, base_dir=tmp_path, n_resamples=50)
+    assert _entry(board, "oracle").flags == [FLAG_DIFFERENT_PROMPT]
+    _edit(runs[2], prompt_hashes={"qa/qa": "a" * 64})  # one of its task's prompts is missing
+    board = build_leaderboard(runs, base_dir=tmp_path, n_resamples=50)
+    assert _entry(board, "oracle").flags == [FLAG_DIFFERENT_PROMPT]
+
+
 def test_rebuild_is_order_independent(tmp_path, runs):
     a = build_leaderboard(runs, base_dir=tmp_path, n_resamples=200, created_at="t")
     b = build_leaderboard(runs[::-1], base_dir=tmp_path, n_resamples=200, created_at="t")
@@ -152,7 +171,9 @@ BASE_OPTIONS = {
 }
 
 
-def _edit(run_dir: Path, *, options=None, judges=None, dataset=None, seed=None, drop=0):  # type: ignore[no-untyped-def]
+def _edit(
+    run_dir: Path, *, options=None, judges=None, dataset=None, seed=None, drop=0, prompt_hashes=None
+):  # type: ignore[no-untyped-def]
     """Rewrite a fabricated run: run options, QA judges, dataset name, seed, or drop items."""
     from memobench.results import RunResults
 
@@ -162,6 +183,7 @@ def _edit(run_dir: Path, *, options=None, judges=None, dataset=None, seed=None, 
         update={
             "options": {**BASE_OPTIONS, **(options or {})},
             **({"seed": seed} if seed is not None else {}),
+            **({"prompt_hashes": prompt_hashes} if prompt_hashes is not None else {}),
             **(
                 {"dataset": res.spec.dataset.model_copy(update={"name": dataset})}
                 if dataset
