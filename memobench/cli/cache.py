@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from ._lazy import UserErrorGroup
+
+if TYPE_CHECKING:
+    from memobench.llm import TransferReport
 
 
 def _human(n: int) -> str:
@@ -48,10 +53,7 @@ def clear(yes: bool) -> None:
     click.echo(f"cleared {n} entries")
 
 
-def _report(verb: str, path: str, report: object) -> None:
-    from memobench.llm import TransferReport
-
-    assert isinstance(report, TransferReport)
+def _report(verb: str, path: str, report: TransferReport) -> None:
     click.echo(f"{verb} {report.added} of {report.entries} entries ({path})")
     for name, n in report.by_model.items():
         click.echo(f"  {name:<52} {n}")
