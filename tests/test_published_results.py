@@ -29,7 +29,7 @@ def test_detector_sees_a_path() -> None:
     assert not ABSOLUTE.findall('"url": "https://raw.githubusercontent.com/a/b/c.json"')
 
 
-#: Every model call the published smoke runs paid for (``memobench cache export``).
+#: Every completion the published smoke runs paid for (``memobench cache export --kind completion``).
 SMOKE_CACHE = ROOT / "results" / "cache" / "smoke-conv30.jsonl.gz"
 
 
