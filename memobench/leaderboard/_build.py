@@ -183,6 +183,7 @@ def _build(
     readers = [r.results.spec.models.get("reader") or "" for r in runs]
     prompts = [canonical_json(r.results.spec.prompt_hashes) for r in runs]
     majority_reader, majority_prompts = _majority(readers), _majority(prompts)
+    majority_hashes = runs_prompt_hashes(runs, majority_prompts)
 
     # Rank by the primary main metric; a run without it goes last; run id breaks ties so that
     # rebuilding from the runs in any order gives the same file.
@@ -222,7 +223,7 @@ def _build(
         flags = []
         if (reader or "") != majority_reader:
             flags.append(FLAG_DIFFERENT_READER)
-        if _prompts_differ(res.spec.prompt_hashes, json.loads(majority_prompts), set(res.tasks)):
+        if _prompts_differ(res.spec.prompt_hashes, majority_hashes, set(res.tasks)):
             flags.append(FLAG_DIFFERENT_PROMPT)
         entries.append(
             LeaderboardEntry(
@@ -294,7 +295,7 @@ def _build(
         tasks=tasks,
         primary_task=primary,
         majority_reader=majority_reader or None,
-        majority_prompt_hashes=runs_prompt_hashes(runs, majority_prompts),
+        majority_prompt_hashes=majority_hashes,
         entries=entries,
         comparisons=comparisons,
         calibrations=[

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,11 @@ class TransferReport:
     """Entries in the file per ``kind:model``."""
 
 
+def _by_model(rows: list[tuple[str, str, str, bytes]]) -> dict[str, int]:
+    counts = Counter(f"{kind}:{model}" for _, kind, model, _ in rows)
+    return dict(sorted(counts.items()))
+
+
 def _line(key: str, kind: str, model: str, value: bytes) -> dict[str, Any]:
     import base64
 
@@ -63,9 +69,6 @@ def export_cache(
     import gzip
 
     rows = cache.entries(models=tuple(models), kinds=tuple(kinds))
-    by_model: dict[str, int] = {}
-    for _, kind, model, _ in rows:
-        by_model[f"{kind}:{model}"] = by_model.get(f"{kind}:{model}", 0) + 1
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
@@ -79,9 +82,7 @@ def export_cache(
             line = json.dumps(_line(key, kind, model, value), sort_keys=True, ensure_ascii=False)
             gz.write((line + "\n").encode())
     tmp.replace(out)
-    return TransferReport(
-        entries=len(rows), added=len(rows), by_model=dict(sorted(by_model.items()))
-    )
+    return TransferReport(entries=len(rows), added=len(rows), by_model=_by_model(rows))
 
 
 def _bad(path: Path, lineno: int, what: str) -> DataError:
@@ -152,8 +153,5 @@ def import_cache(cache: Cache, path: Path | str) -> TransferReport:
     The whole file is validated before anything is stored, so a damaged file adds nothing.
     """
     rows = list(read_export(path))
-    by_model: dict[str, int] = {}
-    for _, kind, model, _ in rows:
-        by_model[f"{kind}:{model}"] = by_model.get(f"{kind}:{model}", 0) + 1
     added = cache.add_missing(rows)
-    return TransferReport(entries=len(rows), added=added, by_model=dict(sorted(by_model.items())))
+    return TransferReport(entries=len(rows), added=added, by_model=_by_model(rows))
