@@ -73,6 +73,14 @@ def _estimate_tokens(prompt: Prompt, config: GenerateConfig) -> float:
     return len(text) / 4 + (config.max_tokens or 0)
 
 
+async def _hand_over() -> None:
+    """Yield once after a paid call is stored and metered: a call waiting for the endpoint
+    slot this one released sends its request before this caller's own bookkeeping (parsing,
+    answer logs, scoring) runs, so the slot refills at once. Cancelled here, nothing paid is
+    lost."""
+    await asyncio.sleep(0)
+
+
 class LLMClient:
     """Wraps a ``Backend`` with caching, retries, concurrency limits and metering.
 
@@ -131,6 +139,7 @@ class LLMClient:
         if self._cache is None:
             completion, retries = await self._call_with_retries(prompt, config)
             self._meter(completion, retries=retries)
+            await _hand_over()
             return completion
         key = completion_cache_key(self.backend.cache_identity(), prompt, config)
         storing = getattr(self.backend, "store_in_cache", True)
@@ -186,6 +195,7 @@ class LLMClient:
             if claimed and owner is not None:
                 self._cache.release(key, owner)
         self._meter(completion, retries=retries)
+        await _hand_over()
         return completion
 
     async def _claim_or_wait(self, key: str, owner: str) -> Completion | None:

@@ -46,6 +46,14 @@ SCORING_MODULES = (
 )
 
 
+def prefetched(concurrency: int) -> int:
+    """Items in progress beyond ``concurrency`` model calls in flight. Each has its request
+    built and its cache missed and waits on the endpoint's limit, so a call that returns hands
+    its slot straight to a ready request instead of to the finished item's bookkeeping and
+    the next item's set-up (~3 ms a call at concurrency 32: 5 % of the slots idle)."""
+    return max(1, concurrency // 4)
+
+
 class RunConflictError(RunDirError):
     """The run directory holds a run with a different configuration."""
 
@@ -339,7 +347,9 @@ class Runner:
         keys: set[tuple[str, str]] = set().union(*(self._keys(c) for c in conversations))
         self._done = len(done & keys)
         self.errors.total = self._total
-        item_sem = asyncio.Semaphore(max(1, self.config.concurrency))
+        item_sem = asyncio.Semaphore(
+            max(1, self.config.concurrency) + prefetched(self.config.concurrency)
+        )
         conv_sem = asyncio.Semaphore(max(1, self.config.concurrency))
         progress = self._reporter()
         progress.start("ingest", sum(len(c.sessions) for c in conversations))

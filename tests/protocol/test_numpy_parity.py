@@ -1,6 +1,6 @@
 """Category 1's official score is numpy's: ``round(np.mean(parts), 3)`` on a float64. memobench
-averages and rounds without importing numpy (the runner scores answers on its loop while
-numpy loads in another thread); these vectors hold it to numpy bit for bit."""
+averages (numpy's pairwise sum) and rounds without importing numpy, since the runner scores
+answers on its loop while replies wait; these vectors hold it to numpy bit for bit."""
 
 from __future__ import annotations
 
@@ -29,6 +29,30 @@ def test_mean_and_round_are_numpys_bit_for_bit() -> None:
     for k in range(20_001):  # every 3-decimal boundary x.xxx5 and its neighbours
         for x in (k / 20_000, k / 20_000 + 1e-12, k / 20_000 - 1e-12):
             assert numpy_round(x, 3) == float(round(np.float64(x), 3)), x
+
+
+def test_mean_is_numpys_pairwise_sum_at_every_length() -> None:
+    # Up to 128 values numpy sums with eight accumulators, above that in halves: lengths on
+    # both sides of each cut, values that round differently in the last bit.
+    rng = random.Random(11)
+    lengths = [*range(1, 40), 127, 128, 129, 136, 255, 256, 257, 300, 1_000, 1_025]
+    for _ in range(40):
+        for n in lengths:
+            scale = 10.0 ** rng.randint(-8, 8)
+            values = [rng.uniform(-1, 1) * scale for _ in range(n)]
+            assert numpy_mean(values) == float(np.mean(values)), n
+            mixed = [rng.choice([0, 1, 1 / 3, 2 / 3, 0.4, 0.857142857]) for _ in range(n)]
+            assert numpy_mean(mixed) == float(np.mean(mixed)), n
+
+
+def test_a_left_to_right_sum_would_not_be_numpys() -> None:
+    # Why the pairwise order is reproduced: summed left to right, some means differ.
+    rng = random.Random(5)
+    differ = 0
+    for _ in range(2_000):
+        values = [rng.random() for _ in range(rng.randint(9, 200))]
+        differ += sum(values) / len(values) != float(np.mean(values))
+    assert differ > 0
 
 
 def test_numpy_rounding_differs_from_pythons_where_it_matters() -> None:

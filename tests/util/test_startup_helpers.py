@@ -63,17 +63,21 @@ def test_a_run_leaves_the_collector_as_it_found_it(
 
 
 def test_scoring_an_answer_loads_no_numpy(data_dir: str) -> None:
-    # The runner prescores each answer on its loop as it arrives; the first ones arrive while
-    # the warm-up thread imports numpy. If prescoring needed numpy too, the loop would wait
-    # on that import's lock through the whole first round (measured: +30-65 ms a run).
+    # The runner prescores each answer on its loop as it arrives. If prescoring needed numpy,
+    # its first category-1 answer with 8 or more gold parts would import it there, holding the
+    # loop ~0.2 s with every slot idle (measured: in-flight 31 -> 6 of 32 for 250 ms).
     code = (
         "import sys\n"
         "import memobench.runner, memobench.cli._main\n"
         "from memobench.datasets import load_dataset\n"
         "from memobench.scoring import Prediction, prescore\n"
         f"conv = load_dataset('locomo10', data_path={data_dir!r}).conversations[0]\n"
-        "for qa in conv.qa[:20]:\n"
-        "    prescore(conv, qa, Prediction(text='in Paris', retrieved=('D1:3',)))\n"
+        "from memobench.data import QACategory\n"
+        # A category-1 gold list of 12 parts: numpy's pairwise sum (8 or more values) too.
+        "many = conv.qa[0].model_copy(update={'category': QACategory(1),\n"
+        "                                     'answer': ', '.join('abcdefghijkl')})\n"
+        "for qa in [*conv.qa[:20], many]:\n"
+        "    prescore(conv, qa, Prediction(text='in Paris, b, c', retrieved=('D1:3',)))\n"
         "assert 'numpy' not in sys.modules, 'numpy imported'\n"
         "print('ok')\n"
     )
