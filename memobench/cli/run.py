@@ -95,7 +95,13 @@ def _parse_option(values: tuple[str, ...]) -> dict[str, object]:
     show_default=True,
     help="locomo: LoCoMo's category-dependent question forms; blind: raw questions.",
 )
-@click.option("--concurrency", type=int, default=8, show_default=True)
+@click.option(
+    "--concurrency",
+    type=int,
+    default=8,
+    show_default=True,
+    help="Model calls in flight per endpoint (a quarter more items are prepared ahead).",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--dedupe", is_flag=True, help="Drop LoCoMo's 11 exact duplicate questions.")
 @click.option(
