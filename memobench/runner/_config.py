@@ -45,8 +45,8 @@ class RunConfig:
     seed: int = 0
     """Seed of every random choice."""
     concurrency: int = 8
-    """Model calls in flight per endpoint; a quarter more items are prepared ahead, waiting on
-    a slot (does not change results)."""
+    """Model calls in flight per endpoint; a quarter more items (from 4 on) are prepared
+    ahead, waiting on a slot (does not change results)."""
     out: Path | None = None
     """Run directory (default: ``results/runs/<derived name>``)."""
     dedupe: bool = False

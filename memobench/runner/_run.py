@@ -50,8 +50,10 @@ def prefetched(concurrency: int) -> int:
     """Items in progress beyond ``concurrency`` model calls in flight. Each has its request
     built and its cache missed and waits on the endpoint's limit, so a call that returns hands
     its slot straight to a ready request instead of to the finished item's bookkeeping and
-    the next item's set-up (~3 ms a call at concurrency 32: 5 % of the slots idle)."""
-    return max(1, concurrency // 4)
+    the next item's set-up (~3 ms a call at concurrency 32: 5 % of the slots idle). None below
+    4: a run asked one item at a time stays one item at a time (``--max-errors`` stops it
+    right after the item that exhausts the budget)."""
+    return max(0, concurrency) // 4
 
 
 class RunConflictError(RunDirError):

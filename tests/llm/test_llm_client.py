@@ -184,6 +184,29 @@ async def test_concurrency_limit_is_respected():
         assert srv.stats.max_in_flight == 4
 
 
+@pytest.mark.parametrize("cache", [True, False])
+async def test_a_returning_call_hands_its_slot_over_before_its_caller_resumes(cache: bool):
+    # One slot, two calls: when the first returns (stored and metered), the second is sent
+    # before the first's caller runs on (its bookkeeping would otherwise hold the slot idle).
+    events: list[str] = []
+    with FakeOpenAIServer(latency_s=0.02) as srv:
+        llm = fast_llm(srv, max_concurrency=1, cache=cache)
+        generate = llm.backend.generate
+
+        async def logged(prompt, *, config):  # type: ignore[no-untyped-def]
+            events.append(f"send {prompt}")
+            return await generate(prompt, config=config)
+
+        llm.backend.generate = logged  # type: ignore[method-assign]
+
+        async def ask(prompt: str) -> None:
+            await llm.complete(prompt)
+            events.append(f"resumed {prompt}")
+
+        await asyncio.gather(ask("a"), ask("b"))
+    assert events == ["send a", "send b", "resumed a", "resumed b"]
+
+
 async def test_rpm_limit_spaces_requests(fake_openai):
     llm = fast_llm(fake_openai, rpm=1200, cache=False)  # 20/s, burst of 20
     start = time.perf_counter()
