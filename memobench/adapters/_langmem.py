@@ -8,7 +8,10 @@ in process), one namespace per perspective; after each session its memories are 
 ``ChatOpenAI`` on the gateway (tool calls through trustcall; the gateway names or emulates the
 tool for the local model). The memory schema is ``SourcedMemory`` (``content`` +
 ``source_ids``), LangMem's documented way to keep provenance: the model copies the turn ids
-from the tags, and only ids of turns this agent ingested are kept. Answers: the store's
+from the tags, and only ids of turns this agent ingested are kept. On an embedded ``local:``
+model (``source_ids_enum="auto"``) the tool's ``source_ids`` items are an ``enum`` of the turn
+ids ingested so far, which the gateway's grammar enforces: a toy model otherwise writes ids it
+made up (``1:1``, ``type_of_source_id``) and recall measures nothing. Answers: the store's
 semantic search and memobench's reader (equal-reader protocol); LangMem has no answer
 generation of its own, so ``answer_with="system"`` is refused.
 """
@@ -16,10 +19,11 @@ generation of its own, so ``answer_with="system"`` is refused.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from ..agents import AgentContext, Answer, Question, RetrievedItem
 from ..data import Session, Turn
@@ -50,13 +54,37 @@ class SourcedMemory(BaseModel):
     """Turn ids the model copied from the ``[D1:3]`` tags."""
 
 
+def sourced_memory(turn_ids: Sequence[str]) -> type[BaseModel]:
+    """``SourcedMemory`` whose ``source_ids`` may only name ``turn_ids`` (an ``enum`` in its
+    JSON schema, so in the tool the model is offered; the name stays, so do the prompts)."""
+    ids = list(dict.fromkeys(turn_ids))
+    field = SourcedMemory.model_fields["source_ids"]
+    extra: dict[str, Any] = {"items": {"type": "string", "enum": ids}}
+    model: type[BaseModel] = create_model(
+        "SourcedMemory",
+        __doc__=SourcedMemory.__doc__,
+        content=(str, SourcedMemory.model_fields["content"]),
+        source_ids=(
+            list[str],
+            Field(
+                description=field.description,
+                json_schema_extra=extra,
+            ),
+        ),
+    )
+    return model
+
+
 class LangMemAgent:
     """See module docstring. Options: ``perspective`` (single|both: one namespace per
     speaker, roles mirrored), ``batch_size`` (turns per manager call; 0: one per session),
     ``top_k`` (memories retrieved per perspective), ``query_limit`` (LangMem's own search
-    of existing memories before each extraction)."""
+    of existing memories before each extraction), ``source_ids_enum`` (auto: on embedded
+    models only | always | never)."""
 
-    version = "2"  # 2: the gateway bounds the JSON embedded models write (gateway._bounds)
+    # 2: the gateway bounds the JSON embedded models write (gateway._bounds)
+    # 3: source_ids an enum of the ingested turn ids on embedded models
+    version = "3"
 
     def __init__(
         self,
@@ -67,9 +95,11 @@ class LangMemAgent:
         top_k: int = 10,
         query_limit: int = 5,
         answer_with: str = "reader",
+        source_ids_enum: str = "auto",
     ) -> None:
         require("langmem", "langmem")
         check_choice("perspective", perspective, ("single", "both"))
+        check_choice("source_ids_enum", source_ids_enum, ("auto", "always", "never"))
         if answer_with != "reader":
             raise ConfigError("langmem: answer_with must be 'reader' (LangMem does not answer)")
         self.context, self.perspective, self.batch_size = context, perspective, batch_size
@@ -78,15 +108,21 @@ class LangMemAgent:
         self.lease = context.gateway()
         self.state = fresh_state_dir(context.work_dir, "langmem")
         self.seen: set[str] = set()
-        self.store, self.manager = self._build(query_limit)
+        self.order: list[str] = []
+        """Ingested turn ids in ingest order (the enum, when there is one)."""
+        self.enum_ids = source_ids_enum == "always" or (
+            source_ids_enum == "auto" and self.lease.default_spec.startswith("local:")
+        )
+        self.query_limit = query_limit
+        self.store, self.llm = self._build()
+        self.manager = self._manager(SourcedMemory)
 
-    def _build(self, query_limit: int) -> tuple[Any, Any]:
+    def _build(self) -> tuple[Any, Any]:
         import httpx
         import langmem.knowledge.extraction as extraction
         import trustcall._base as trustcall_base
         from langchain_openai import ChatOpenAI
         from langgraph.store.memory import InMemoryStore
-        from langmem import create_memory_store_manager
 
         _langmem_ids.install(extraction, trustcall_base)
         embedder = self.lease.embedder
@@ -102,22 +138,34 @@ class LangMemAgent:
             http_async_client=httpx.AsyncClient(timeout=SDK_TIMEOUT_S),
             max_retries=0,
         )
-        manager = create_memory_store_manager(
-            llm,
-            schemas=[SourcedMemory],
+        return store, llm
+
+    def _manager(self, schema: type[BaseModel]) -> Any:
+        from langmem import create_memory_store_manager
+
+        return create_memory_store_manager(
+            self.llm,
+            schemas=[schema],
             namespace=("memories", "{memobench_namespace}"),
-            store=store,
-            query_limit=query_limit,
+            store=self.store,
+            query_limit=self.query_limit,
         )
-        return store, manager
 
     async def _add(self, view: View, session: Session, turns: list[Turn], seed: str) -> None:
         date = session.date_time_raw
         messages = [{"role": view.role(t), "content": turn_text(t, date)} for t in turns]
         config = {"configurable": {"memobench_namespace": view.user_id}}
+        manager = self.manager
+        if self.enum_ids:
+            # Ids already in the store stay valid when LangMem rewrites an old memory.
+            ids = [*self.order, *(t.dia_id for t in turns)]
+            manager = self._manager(sourced_memory(ids))
         with _langmem_ids.seeded(seed):
-            await self.manager.ainvoke({"messages": messages}, config=config)
-        self.seen.update(t.dia_id for t in turns)
+            await manager.ainvoke({"messages": messages}, config=config)
+        for t in turns:
+            if t.dia_id not in self.seen:
+                self.seen.add(t.dia_id)
+                self.order.append(t.dia_id)
 
     async def ingest(self, session: Session, *, now: datetime) -> None:
         with self.lease.bound():

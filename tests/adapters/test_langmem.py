@@ -119,3 +119,33 @@ def test_langmem_dual_perspective_ingests_once_per_speaker(
         convo = SESSION.findall(body["messages"][-1]["content"])[-1]
         users.add(frozenset(HUMAN.findall(convo)))
     assert users == {frozenset({"Jon"}), frozenset({"Gina"})}
+
+
+def _source_ids_enum(body: dict[str, Any]) -> list[str] | None:
+    tool = next(t for t in body["tools"] if t["function"]["name"] == "SourcedMemory")
+    items = tool["function"]["parameters"]["properties"]["source_ids"]["items"]
+    return items.get("enum")
+
+
+def test_langmem_source_ids_are_an_enum_of_the_ingested_turns(
+    tmp_path: Path, locomo_path: Path
+) -> None:
+    # What embedded models get by default ("auto"); forced here on the fake server's model.
+    subset, convs = load_subset(locomo_path, tmp_path, ("conv-30",), sessions=3)
+    fake = LangMemFake()
+    with FakeOpenAIServer(reply=fake, schema_replies={"SourcedMemory": fake.memory}) as srv:
+        res = run_on(
+            "langmem", srv.base_url, subset, tmp_path / "run", ("conv-30",),
+            source_ids_enum="always",
+        )  # fmt: skip
+        hosted = run_on("langmem", srv.base_url, subset, tmp_path / "hosted", ("conv-30",))
+    sessions = convs["conv-30"].sessions
+    enums = [_source_ids_enum(b) for b in fake.extractions[: len(sessions)]]
+    for k, enum in enumerate(enums):
+        # Session k's call may cite any turn of sessions 1..k, in order, and nothing else.
+        assert enum == [t.dia_id for s in sessions[: k + 1] for t in s.turns], k
+    # The auto default on a hosted model leaves the schema as LangMem's.
+    assert all(_source_ids_enum(b) is None for b in fake.extractions[len(sessions) :])
+    assert res.spec.agent.config["source_ids_enum"] == "always"
+    assert hosted.spec.agent.config["source_ids_enum"] == "auto"
+    assert res.spec.agent.version == "3"
