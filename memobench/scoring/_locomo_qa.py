@@ -46,7 +46,7 @@ _PAIRWISE_BLOCK = 128
 def numpy_mean(values: Sequence[float]) -> float:
     """``np.mean(values)`` bit for bit: numpy's pairwise sum, then one division. Pure Python,
     so scoring an answer never imports numpy, which the runner's loop would otherwise import
-    (~0.2 s holding the GIL) while replies are waiting. Pinned against numpy itself by
+    (0.1-0.2 s here, holding the GIL) while replies are waiting. Pinned against numpy itself by
     ``tests/scoring/test_numpy_mean.py``."""
     floats = [float(v) for v in values]
     return _pairwise_sum(floats, 0, len(floats)) / len(floats)

@@ -65,7 +65,7 @@ def test_a_run_leaves_the_collector_as_it_found_it(
 def test_scoring_an_answer_loads_no_numpy(data_dir: str) -> None:
     # The runner prescores each answer on its loop as it arrives. If prescoring needed numpy,
     # its first category-1 answer with 8 or more gold parts would import it there, holding the
-    # loop ~0.2 s with every slot idle (measured: in-flight 31 -> 6 of 32 for 250 ms).
+    # loop 0.1-0.2 s with every slot idle (in flight 31 -> 6 of 32, measured).
     code = (
         "import sys\n"
         "import memobench.runner, memobench.cli._main\n"
