@@ -107,9 +107,8 @@ class LangMemAgent:
         self.views = views(context, perspective)
         self.lease = context.gateway()
         self.state = fresh_state_dir(context.work_dir, "langmem")
-        self.seen: set[str] = set()
-        self.order: list[str] = []
-        """Ingested turn ids in ingest order (the enum, when there is one)."""
+        self.seen: dict[str, None] = {}
+        """Ingested turn ids, in ingest order (the enum, when there is one)."""
         self.enum_ids = source_ids_enum == "always" or (
             source_ids_enum == "auto" and self.lease.default_spec.startswith("local:")
         )
@@ -158,14 +157,11 @@ class LangMemAgent:
         manager = self.manager
         if self.enum_ids:
             # Ids already in the store stay valid when LangMem rewrites an old memory.
-            ids = [*self.order, *(t.dia_id for t in turns)]
+            ids = [*self.seen, *(t.dia_id for t in turns)]
             manager = self._manager(sourced_memory(ids))
         with _langmem_ids.seeded(seed):
             await manager.ainvoke({"messages": messages}, config=config)
-        for t in turns:
-            if t.dia_id not in self.seen:
-                self.seen.add(t.dia_id)
-                self.order.append(t.dia_id)
+        self.seen.update(dict.fromkeys(t.dia_id for t in turns))
 
     async def ingest(self, session: Session, *, now: datetime) -> None:
         with self.lease.bound():
