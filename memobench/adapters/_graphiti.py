@@ -83,8 +83,9 @@ class GraphitiAgent:
     each of graphiti's retries)."""
 
     # 2: the gateway bounds the JSON embedded models write (gateway._bounds); 3: tighter
-    # bounds for graphiti's nested replies (json_max_string / json_max_items).
-    version = "3"
+    # bounds for graphiti's nested replies (json_max_string / json_max_items); 4: Kuzu queries on
+    # one thread, so score ties come back in the same order and a rerun sends the same prompts.
+    version = "4"
 
     def __init__(
         self,

@@ -29,6 +29,7 @@ async def open_graph(lease: GatewayLease, db: Path, *, max_coroutines: int) -> A
     the gateway (json_schema structured output: the gateway turns it into grammar-constrained
     JSON on the embedded llama.cpp server), temperature 0 and capped ``max_tokens``."""
     settings()
+    import kuzu
     from graphiti_core import Graphiti
     from graphiti_core.cross_encoder.openai_reranker_client import OpenAIRerankerClient
     from graphiti_core.driver.driver import GraphProvider
@@ -66,6 +67,13 @@ async def open_graph(lease: GatewayLease, db: Path, *, max_coroutines: int) -> A
         client=client,
     )
     driver = KuzuDriver(db=str(db))
+    # One thread per query: a multi-threaded scan returns score ties (BM25, RRF top-k cuts)
+    # in a different order from one process to the next, so a rerun sent other prompts and
+    # paid for them again (1 of 1,798 fake-model prompts on conv-30; none single-threaded).
+    driver.client.close()
+    driver.client = kuzu.AsyncConnection(
+        driver.db, max_concurrent_queries=1, max_threads_per_query=1
+    )
     graph = Graphiti(
         graph_driver=driver,
         llm_client=llm,

@@ -235,6 +235,10 @@ class IkEngine:
         n = shared.n_vocab
         self._cand = np.zeros(n, dtype=np.dtype([("id", "<i4"), ("logit", "<f4"), ("p", "<f4")]))
         self._cand_ids = np.arange(n, dtype=np.int32)
+        self._one = np.zeros(1, dtype=self._cand.dtype)
+        self.greedy_grammar_shortcut = True
+        """Check a greedy step's best token alone against the grammar first (same tokens;
+        off only to compare with the full-vocabulary filter)."""
 
     # -- the two OpenAI-shaped entry points (the fields of llama-cpp-python's) --
 
@@ -357,6 +361,28 @@ class IkEngine:
         view = ctypes.cast(ptr, ctypes.POINTER(ctypes.c_float))
         return np.ctypeslib.as_array(view, shape=(self.shared.n_vocab,)).copy()
 
+    def _greedy_if_allowed(self, logits: np.ndarray, grammar: int) -> int:
+        """The unconstrained argmax if the grammar accepts it next, else -1.
+
+        Greedy decoding under a grammar picks the best token the grammar accepts; when that is
+        the overall best (most steps of a JSON reply), checking that one candidate gives the
+        same token as filtering the whole vocabulary, which took 42 ms a token on Gemma 3's
+        262K entries (two thirds of a graphiti call; ``notes/local.md``). Ties resolve alike:
+        ``argmax`` takes the first maximum either way.
+        """
+        token = int(np.argmax(logits))
+        one = self._one
+        one["id"] = token
+        one["logit"] = logits[token]
+        one["p"] = 0.0
+        arr = self.C.llama_token_data_array()
+        arr.data = one.ctypes.data_as(ctypes.POINTER(self.C.llama_token_data))
+        arr.size = 1
+        arr.selected = -1
+        arr.sorted = False
+        self.C._lib.llama_grammar_sample(grammar, self.ctx, ctypes.byref(arr))
+        return token if int(arr.size) == 1 and np.isfinite(one["logit"][0]) else -1
+
     def _constrain(self, logits: np.ndarray, grammar: int) -> np.ndarray:
         cand = self._cand
         cand["id"] = self._cand_ids
@@ -395,13 +421,17 @@ class IkEngine:
                 ids = np.fromiter(counts, dtype=np.int64)
                 freq = np.fromiter(counts.values(), dtype=np.float32)
                 logits[ids] -= penalties[0] + penalties[1] * freq
-            if grammar:
-                logits = self._constrain(logits, grammar)
-                if not np.isfinite(logits).any():
-                    # Nothing the grammar allows (not even the end): stop here rather than
-                    # feed it a token it rejects (llama.cpp aborts the process on that).
-                    return _text(out), n_out, "stop"
-            token = _pick(logits, temperature, top_p, rng)
+            token = -1
+            if grammar and temperature <= 0 and self.greedy_grammar_shortcut:
+                token = self._greedy_if_allowed(logits, grammar)
+            if token < 0:
+                if grammar:
+                    logits = self._constrain(logits, grammar)
+                    if not np.isfinite(logits).any():
+                        # Nothing the grammar allows (not even the end): stop here rather than
+                        # feed it a token it rejects (llama.cpp aborts the process on that).
+                        return _text(out), n_out, "stop"
+                token = _pick(logits, temperature, top_p, rng)
             if self.C.llama_token_is_eog(self.shared.ptr, token):
                 return _text(out), n_out, "stop"
             if grammar:

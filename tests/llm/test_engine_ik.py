@@ -33,3 +33,16 @@ def test_ik_engine_cases_in_a_process_without_llama_cpp() -> None:
     summary = re.search(r"(\d+) passed", tail)
     assert summary and int(summary.group(1)) >= 15, tail
     assert " skipped" not in tail and " failed" not in tail and " error" not in tail, tail
+
+
+def test_ik_grammar_shortcut_cases_in_a_process_of_their_own() -> None:
+    """The greedy grammar shortcut (``ik_grammar_cases.py``): needs ik only, so it also runs
+    where llama-cpp-python is not built."""
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs"]
+    cmd += [str(HERE / "ik_grammar_cases.py"), "--rootdir", str(HERE.parents[1])]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ), timeout=600)
+    tail = (done.stdout + done.stderr)[-6000:]
+    assert done.returncode == 0, tail
+    summary = re.search(r"(\d+) passed", tail)
+    assert summary and int(summary.group(1)) >= 5, tail
+    assert " skipped" not in tail and " failed" not in tail and " error" not in tail, tail
