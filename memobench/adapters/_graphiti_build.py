@@ -24,12 +24,28 @@ def settings() -> None:
     os.environ["GRAPHITI_TELEMETRY_ENABLED"] = "false"
 
 
+def single_threaded(driver: Any) -> Any:
+    """``driver`` with its Kuzu connection replaced by one that runs each query on one thread.
+
+    A multi-threaded scan returns score ties (BM25, the top-k cut after RRF) in an order that
+    changes from one process to the next, so a rerun sent graphiti's model other prompts and
+    paid for them again (1 of 1,798 fake-model prompts on conv-30 between two processes; none
+    with one thread per query).
+    """
+    import kuzu
+
+    driver.client.close()
+    driver.client = kuzu.AsyncConnection(
+        driver.db, max_concurrent_queries=1, max_threads_per_query=1
+    )
+    return driver
+
+
 async def open_graph(lease: GatewayLease, db: Path, *, max_coroutines: int) -> Any:
     """A ``Graphiti`` on a fresh Kuzu file database at ``db``, its LLM and embedder pointed at
     the gateway (json_schema structured output: the gateway turns it into grammar-constrained
     JSON on the embedded llama.cpp server), temperature 0 and capped ``max_tokens``."""
     settings()
-    import kuzu
     from graphiti_core import Graphiti
     from graphiti_core.cross_encoder.openai_reranker_client import OpenAIRerankerClient
     from graphiti_core.driver.driver import GraphProvider
@@ -66,14 +82,7 @@ async def open_graph(lease: GatewayLease, db: Path, *, max_coroutines: int) -> A
         ),
         client=client,
     )
-    driver = KuzuDriver(db=str(db))
-    # One thread per query: a multi-threaded scan returns score ties (BM25, RRF top-k cuts)
-    # in a different order from one process to the next, so a rerun sent other prompts and
-    # paid for them again (1 of 1,798 fake-model prompts on conv-30; none single-threaded).
-    driver.client.close()
-    driver.client = kuzu.AsyncConnection(
-        driver.db, max_concurrent_queries=1, max_threads_per_query=1
-    )
+    driver = single_threaded(KuzuDriver(db=str(db)))
     graph = Graphiti(
         graph_driver=driver,
         llm_client=llm,

@@ -191,6 +191,29 @@ def test_graphitis_sdk_clients_leave_retries_to_the_llm_layer(tmp_path: Path, lo
             agent.close()
 
 
+def test_the_agents_kuzu_queries_run_on_one_thread(tmp_path: Path, locomo: Any) -> None:
+    """Score ties come back in one order only then, so a rerun in another process sends the
+    same prompts (on the default thread count, 1 of 1,798 fake-model prompts differed)."""
+    _, sessions = _sessions(locomo, n_turns=1)
+    fake, reads = GraphitiFake(), []
+    with fake_server(fake, reads) as srv:
+        agent = _agent(srv, tmp_path)
+        threads: list[Any] = []
+
+        async def main() -> None:
+            with phase("ingest"):
+                await agent.ingest(sessions[0], now=sessions[0].date_time)
+            for graph in agent._graphs.values():
+                got = await graph.driver.client.execute("CALL current_setting('threads') RETURN *")
+                threads.append(got.get_all())
+
+        try:
+            asyncio.run(main())
+        finally:
+            agent.close()
+    assert threads == [[["1"]]]
+
+
 def test_embedded_models_get_graphitis_tighter_json_bounds(tmp_path: Path) -> None:
     """graphiti's replies nest arrays of multi-string objects: its lease bounds them tighter
     than the gateway default (400 x 12 overran max_tokens on SmolLM2), as configured."""
