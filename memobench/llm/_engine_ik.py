@@ -366,9 +366,10 @@ class IkEngine:
 
         Greedy decoding under a grammar picks the best token the grammar accepts; when that is
         the overall best (most steps of a JSON reply), checking that one candidate gives the
-        same token as filtering the whole vocabulary, which took 42 ms a token on Gemma 3's
-        262K entries (two thirds of a graphiti call; ``notes/local.md``). Ties resolve alike:
-        ``argmax`` takes the first maximum either way.
+        same token as filtering the whole vocabulary, which costs ~40 ms a step on Gemma 3's
+        262K entries: graphiti-shaped calls 1.6x faster there, SmolLM2's 49K about even
+        (``benchmarks/bench_grammar.py``). Ties resolve alike: ``argmax`` takes the first
+        maximum either way.
         """
         token = int(np.argmax(logits))
         one = self._one
