@@ -127,3 +127,40 @@ def test_amem_refuses_system_answers_and_unknown_choices(tmp_path: Path) -> None
         AMemAgent(context=ctx, answer_with="system")
     with pytest.raises(ConfigError, match="search='fuzzy'"):
         AMemAgent(context=ctx, search="fuzzy")
+
+
+#: ``<role>: [<date>] [<turn id>] <speaker>:`` — one note line of a perspective's store.
+ROLE_LINE = re.compile(r"(user|assistant): \[[^\]]+\] \[(D\d+:\d+)\] (\w+):")
+
+
+def test_amem_dual_perspective_ingests_once_per_speaker_into_two_stores(
+    tmp_path: Path, locomo_path: Path
+) -> None:
+    subset, convs = load_subset(locomo_path, tmp_path, ("conv-30",), sessions=1, turns=6)
+    turns = [t for s in convs["conv-30"].sessions for t in s.turns]
+    fake = AMemFake()
+    with FakeOpenAIServer(reply=fake, schema_replies={"response": fake.schema}) as srv:
+        res = run_on(
+            "a-mem", srv.base_url, subset, tmp_path / "run", ("conv-30",), perspective="both"
+        )
+    # Every turn is a note in each speaker's store: an analysis each, an evolution each but
+    # the first of each store.
+    assert len(fake.analyses) == 2 * len(turns)
+    assert res.usage["ingest"].calls == 2 * (2 * len(turns) - 1)
+    assert res.spec.agent.config["perspective"] == "both"
+    state = tmp_path / "run" / "agent_state" / "conv-30" / "a-mem"
+    assert sorted(p.name for p in state.iterdir() if p.is_dir()) == ["p0", "p1"]
+    # Mirrored roles: each turn is the user's in one store and the assistant's in the other.
+    roles: dict[str, set[tuple[str, str]]] = {}
+    for prompt in fake.analyses:
+        note = prompt.rsplit("Content for analysis:", 1)[1]
+        role, dia_id, speaker = ROLE_LINE.search(note).groups()  # type: ignore[union-attr]
+        roles.setdefault(dia_id, set()).add((role, speaker))
+    assert sorted(roles) == sorted(t.dia_id for t in turns)
+    for t in turns:
+        assert roles[t.dia_id] == {("user", t.speaker), ("assistant", t.speaker)}, t.dia_id
+    # Answers search both stores; what they retrieve maps back to the ingested turns.
+    lines = (tmp_path / "run" / "samples.jsonl").read_text().splitlines()
+    qa = [s for s in map(json.loads, lines) if s["task"] == "qa"]
+    assert len(qa) == 3
+    assert all(s["retrieved"] and set(s["retrieved"]) <= {t.dia_id for t in turns} for s in qa)
