@@ -79,8 +79,11 @@ class LangMemAgent:
     """See module docstring. Options: ``perspective`` (single|both: one namespace per
     speaker, roles mirrored), ``batch_size`` (turns per manager call; 0: one per session),
     ``top_k`` (memories retrieved per perspective), ``query_limit`` (LangMem's own search
-    of existing memories before each extraction), ``source_ids_enum`` (auto: on embedded
-    models only | always | never)."""
+    of existing memories before each extraction), ``queries`` (how that search is made:
+    windows, LangMem's default, embeds spans of the new messages | model: LangMem's
+    ``query_model``, the model writes the search queries as ``search_memory`` tool calls, one
+    more ingest call per extraction), ``source_ids_enum`` (auto: on embedded models only |
+    always | never)."""
 
     # 2: the gateway bounds the JSON embedded models write (gateway._bounds)
     # 3: source_ids an enum of the ingested turn ids on embedded models
@@ -94,12 +97,14 @@ class LangMemAgent:
         batch_size: int = 0,
         top_k: int = 10,
         query_limit: int = 5,
+        queries: str = "windows",
         answer_with: str = "reader",
         source_ids_enum: str = "auto",
     ) -> None:
         require("langmem", "langmem")
         check_choice("perspective", perspective, ("single", "both"))
         check_choice("source_ids_enum", source_ids_enum, ("auto", "always", "never"))
+        check_choice("queries", queries, ("windows", "model"))
         if answer_with != "reader":
             raise ConfigError("langmem: answer_with must be 'reader' (LangMem does not answer)")
         self.context, self.perspective, self.batch_size = context, perspective, batch_size
@@ -112,7 +117,7 @@ class LangMemAgent:
         self.enum_ids = source_ids_enum == "always" or (
             source_ids_enum == "auto" and self.lease.default_spec.startswith("local:")
         )
-        self.query_limit = query_limit
+        self.query_limit, self.queries = query_limit, queries
         self.store, self.llm = self._build()
         self.manager = self._manager(SourcedMemory)
 
@@ -148,6 +153,8 @@ class LangMemAgent:
             namespace=("memories", "{memobench_namespace}"),
             store=self.store,
             query_limit=self.query_limit,
+            # The same gateway model: its search calls are cached and metered under ingest.
+            query_model=self.llm if self.queries == "model" else None,
         )
 
     async def _add(self, view: View, session: Session, turns: list[Turn], seed: str) -> None:

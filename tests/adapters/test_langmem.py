@@ -149,3 +149,48 @@ def test_langmem_source_ids_are_an_enum_of_the_ingested_turns(
     assert res.spec.agent.config["source_ids_enum"] == "always"
     assert hosted.spec.agent.config["source_ids_enum"] == "auto"
     assert res.spec.agent.version == "3"
+
+
+def test_langmem_model_written_queries_search_the_store_before_each_extraction(
+    tmp_path: Path, locomo_path: Path
+) -> None:
+    subset, convs = load_subset(locomo_path, tmp_path, ("conv-30",), sessions=2)
+    sessions = convs["conv-30"].sessions
+    fake, asked = LangMemFake(), []
+
+    def query(body: dict[str, Any]) -> dict[str, Any]:
+        with fake.lock:
+            asked.append(body)
+        # The first session's memory, by its text: the store's search must find it.
+        return {"query": f"{sessions[0].turns[0].speaker}: {sessions[0].turns[0].text}"}
+
+    replies = {"SourcedMemory": fake.memory, "search_memory": query}
+    with FakeOpenAIServer(reply=fake, schema_replies=replies) as srv:
+        res = run_on(
+            "langmem", srv.base_url, subset, tmp_path / "run", ("conv-30",), queries="model"
+        )
+        # One query call before each extraction (one per session), both metered under ingest.
+        assert len(asked) == len(fake.extractions) == len(sessions)
+        assert res.usage["ingest"].calls == 2 * len(sessions)
+        for body, session in zip(asked, sessions, strict=True):
+            tools = [t["function"]["name"] for t in body["tools"]]
+            assert tools == ["search_memory"]
+            prompt = body["messages"][-1]["content"]
+            assert "<convo>" in prompt and session.turns[-1].dia_id in prompt
+        # With model queries the store is searched with them only: the first session's memory
+        # reached the second extraction through the model's query.
+        second = json.dumps(fake.extractions[1]["messages"])
+        assert sessions[0].turns[0].dia_id in second
+        assert res.spec.agent.config["queries"] == "model"
+        # Free on rerun, the query calls included.
+        before = srv.stats.requests
+        again = run_on(
+            "langmem", srv.base_url, subset, tmp_path / "again", ("conv-30",), queries="model"
+        )
+        assert srv.stats.requests == before and again.usage["total"].calls == 0
+    from memobench.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="queries"):
+        run_on(
+            "langmem", "http://127.0.0.1:9/v1", subset, tmp_path / "bad", ("conv-30",), queries="x"
+        )
