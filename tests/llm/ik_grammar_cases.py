@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -61,31 +63,44 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> IkEngine:
     return IkEngine(SharedModel(path), n_ctx=2048, threads=1)
 
 
-def _run(engine: IkEngine, prompt: str, schema: dict[str, Any], *, shortcut: bool) -> Any:
+@contextmanager
+def _counting(engine: IkEngine, method: str) -> Iterator[dict[str, int]]:
+    """Count the calls of one of ``engine``'s methods while the block runs."""
+    calls = {"n": 0}
+    original = getattr(IkEngine, method)
+
+    def counted(self: IkEngine, *args: Any) -> Any:
+        calls["n"] += 1
+        return original(self, *args)
+
+    setattr(engine, method, counted.__get__(engine))
+    try:
+        yield calls
+    finally:
+        delattr(engine, method)
+
+
+def _ask(engine: IkEngine, prompt: str, schema: dict[str, Any], **sampling: Any) -> Any:
     # From an empty KV cache each time: a reused prefix is evaluated in other batch shapes,
     # which can move a greedy choice by itself (seen on Gemma 3 with 1,000-token prompts).
     engine._cached = []
     engine.C.llama_kv_cache_clear(engine.ctx)
+    return engine.create_chat_completion(
+        [{"role": "user", "content": prompt}],
+        response_format={"type": "json_object", "schema": schema},
+        **{"max_tokens": 80, "temperature": 0, **sampling},
+    )
+
+
+def _run(engine: IkEngine, prompt: str, schema: dict[str, Any], *, shortcut: bool) -> Any:
+    """A greedy reply, and how many steps filtered the whole vocabulary."""
     engine.greedy_grammar_shortcut = shortcut
-    calls = {"full": 0}
-    full = IkEngine._constrain
-
-    def counted(self: IkEngine, logits: Any, grammar: int) -> Any:
-        calls["full"] += 1
-        return full(self, logits, grammar)
-
-    engine._constrain = counted.__get__(engine)  # type: ignore[method-assign]
     try:
-        out = engine.create_chat_completion(
-            [{"role": "user", "content": prompt}],
-            max_tokens=80,
-            temperature=0,
-            response_format={"type": "json_object", "schema": schema},
-        )
+        with _counting(engine, "_constrain") as full:
+            out = _ask(engine, prompt, schema)
     finally:
-        del engine._constrain
         engine.greedy_grammar_shortcut = True
-    return out, calls["full"]
+    return out, full["n"]
 
 
 @pytest.mark.parametrize("i", range(len(PROMPTS)))
@@ -111,24 +126,6 @@ def test_a_rejected_best_token_falls_back_to_the_full_filter(engine: IkEngine) -
 
 def test_sampling_above_zero_never_takes_the_shortcut(engine: IkEngine) -> None:
     prompt, schema = PROMPTS[0]
-    engine._cached = []
-    engine.C.llama_kv_cache_clear(engine.ctx)
-    seen = {"one": 0}
-    check = IkEngine._greedy_if_allowed
-
-    def counted(self: IkEngine, logits: Any, grammar: int) -> int:
-        seen["one"] += 1
-        return check(self, logits, grammar)
-
-    engine._greedy_if_allowed = counted.__get__(engine)  # type: ignore[method-assign]
-    try:
-        engine.create_chat_completion(
-            [{"role": "user", "content": prompt}],
-            max_tokens=20,
-            temperature=0.7,
-            seed=1,
-            response_format={"type": "json_object", "schema": schema},
-        )
-    finally:
-        del engine._greedy_if_allowed
-    assert seen["one"] == 0
+    with _counting(engine, "_greedy_if_allowed") as checked:
+        _ask(engine, prompt, schema, max_tokens=20, temperature=0.7, seed=1)
+    assert checked["n"] == 0
