@@ -25,6 +25,7 @@ def test_there_are_published_runs() -> None:
     # the five baselines (three tasks) and the memory systems (QA) of the smoke board
     assert RUNS == [
         "a-mem",
+        "graphiti",
         "langmem",
         "long-context",
         "mem0",
