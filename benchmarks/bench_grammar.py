@@ -15,13 +15,12 @@ call for each, the ratio, whether every reply was identical (it must be), and th
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
+from memobench.datasets import load_dataset
 from memobench.llm import cache_dir
 from memobench.llm._engine_ik import IkEngine, SharedModel, prepare_gguf
 from memobench.llm._local import gguf_path
@@ -52,7 +51,7 @@ def schemas() -> dict[str, Any]:
         from graphiti_core.prompts.extract_nodes import ExtractedEntities
     except ImportError:
         return {"generic": GENERIC}
-    from memobench.gateway._bounds import JsonBounds, bound_schema
+    from memobench.gateway import JsonBounds, bound_schema
 
     bounds = JsonBounds(max_string=80, max_items=3)  # baselines/graphiti.toml
     return {
@@ -62,21 +61,17 @@ def schemas() -> dict[str, Any]:
 
 
 def conversation(turns: int) -> str:
-    root = Path(os.environ.get("MEMOBENCH_DATA_DIR", "../shared/datasets"))
-    data = json.loads((root / "locomo" / "locomo10.json").read_text())
-    conv = next(c for c in data if c["sample_id"] == "conv-30")["conversation"]
-    lines: list[str] = []
-    for i in range(1, 40):
-        for turn in conv.get(f"session_{i}", []):
-            lines.append(f"{turn['speaker']}: {turn['text']}")
+    data = os.environ.get("MEMOBENCH_DATA_DIR", "../shared/datasets")
+    ds = load_dataset("locomo10", data_path=data)
+    conv = next(c for c in ds.conversations if c.sample_id == "conv-30")
+    lines = [f"{t.speaker}: {t.text}" for s in conv.sessions for t in s.turns]
     return "\n".join(lines[:turns])
 
 
 def call(
     engine: IkEngine, prompt: str, schema: Any, *, shortcut: bool, n: int
 ) -> tuple[float, str]:
-    engine._cached = []
-    engine.C.llama_kv_cache_clear(engine.ctx)
+    engine.forget()
     engine.greedy_grammar_shortcut = shortcut
     start = time.perf_counter()
     out = engine.create_completion(

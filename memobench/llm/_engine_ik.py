@@ -240,6 +240,11 @@ class IkEngine:
         """Check a greedy step's best token alone against the grammar first (same tokens;
         off only to compare with the full-vocabulary filter)."""
 
+    def forget(self) -> None:
+        """Empty the KV cache: the next prompt is evaluated from its first token."""
+        self._cached = []
+        self.C.llama_kv_cache_clear(self.ctx)
+
     # -- the two OpenAI-shaped entry points (the fields of llama-cpp-python's) --
 
     def create_chat_completion(self, messages: list[dict[str, Any]], **kw: Any) -> dict[str, Any]:
@@ -351,8 +356,7 @@ class IkEngine:
             finally:
                 self.C.llama_batch_free(batch)
             if ret != 0:
-                self._cached = []
-                self.C.llama_kv_cache_clear(self.ctx)
+                self.forget()
                 raise RuntimeError(f"llama_decode failed ({ret})")
             self._cached.extend(chunk)
 
@@ -360,6 +364,18 @@ class IkEngine:
         ptr = self.C.llama_get_logits_ith(self.ctx, -1)
         view = ctypes.cast(ptr, ctypes.POINTER(ctypes.c_float))
         return np.ctypeslib.as_array(view, shape=(self.shared.n_vocab,)).copy()
+
+    def _grammar_sample(self, cand: np.ndarray, grammar: int) -> int:
+        """llama.cpp's grammar sampler over the candidates ``cand`` (records of ``_cand``'s
+        layout, edited in place: refused ones get -inf); the size it leaves."""
+        cand["p"] = 0.0
+        arr = self.C.llama_token_data_array()
+        arr.data = cand.ctypes.data_as(ctypes.POINTER(self.C.llama_token_data))
+        arr.size = len(cand)
+        arr.selected = -1
+        arr.sorted = False
+        self.C._lib.llama_grammar_sample(grammar, self.ctx, ctypes.byref(arr))
+        return int(arr.size)
 
     def _greedy_if_allowed(self, logits: np.ndarray, grammar: int) -> int:
         """The unconstrained argmax if the grammar accepts it next, else -1.
@@ -375,28 +391,15 @@ class IkEngine:
         one = self._one
         one["id"] = token
         one["logit"] = logits[token]
-        one["p"] = 0.0
-        arr = self.C.llama_token_data_array()
-        arr.data = one.ctypes.data_as(ctypes.POINTER(self.C.llama_token_data))
-        arr.size = 1
-        arr.selected = -1
-        arr.sorted = False
-        self.C._lib.llama_grammar_sample(grammar, self.ctx, ctypes.byref(arr))
-        return token if int(arr.size) == 1 and np.isfinite(one["logit"][0]) else -1
+        allowed = self._grammar_sample(one, grammar)
+        return token if allowed == 1 and np.isfinite(one["logit"][0]) else -1
 
     def _constrain(self, logits: np.ndarray, grammar: int) -> np.ndarray:
         cand = self._cand
         cand["id"] = self._cand_ids
         cand["logit"] = logits
-        cand["p"] = 0.0
-        arr = self.C.llama_token_data_array()
-        arr.data = cand.ctypes.data_as(ctypes.POINTER(self.C.llama_token_data))
-        arr.size = len(cand)
-        arr.selected = -1
-        arr.sorted = False
-        self.C._lib.llama_grammar_sample(grammar, self.ctx, ctypes.byref(arr))
+        size = self._grammar_sample(cand, grammar)
         out = np.full_like(logits, -np.inf)
-        size = int(arr.size)
         out[cand["id"][:size]] = cand["logit"][:size]
         return out
 

@@ -114,8 +114,7 @@ def test_a_shared_prefix_is_not_evaluated_again_and_changes_nothing(engine: IkEn
     assert again["choices"][0]["message"] == first["choices"][0]["message"]
     assert kept > 20  # the system turn and most of the user turn stayed in the KV cache
     # From a clean context the answer is the same as from a reused prefix.
-    engine._cached = []
-    engine.C.llama_kv_cache_clear(engine.ctx)
+    engine.forget()
     fresh = engine.create_chat_completion(long, max_tokens=12, temperature=0)
     assert fresh["choices"][0]["message"] == first["choices"][0]["message"]
 

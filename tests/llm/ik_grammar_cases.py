@@ -83,8 +83,7 @@ def _counting(engine: IkEngine, method: str) -> Iterator[dict[str, int]]:
 def _ask(engine: IkEngine, prompt: str, schema: dict[str, Any], **sampling: Any) -> Any:
     # From an empty KV cache each time: a reused prefix is evaluated in other batch shapes,
     # which can move a greedy choice by itself (seen on Gemma 3 with 1,000-token prompts).
-    engine._cached = []
-    engine.C.llama_kv_cache_clear(engine.ctx)
+    engine.forget()
     return engine.create_chat_completion(
         [{"role": "user", "content": prompt}],
         response_format={"type": "json_object", "schema": schema},
